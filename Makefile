@@ -1,0 +1,29 @@
+# `make` builds the extension scripts and the agent; `make install` puts the extension into
+# PostgreSQL's share directory (PGXS). PG_CONFIG picks the server version.
+PG_CONFIG ?= pg_config
+
+VERSION_LISTS := $(wildcard extension/versions/*.list)
+SQL_SOURCES   := $(shell find extension/sql -name '*.sql')
+EXT_SCRIPTS   := $(patsubst extension/versions/%.list,extension/build/pgagent--%.sql,$(VERSION_LISTS))
+
+MODULEDIR  = extension
+DATA       = extension/pgagent.control
+DATA_built = $(EXT_SCRIPTS)
+EXTRA_CLEAN = extension/build dist
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+all: agent
+
+# Any source may feed any version, so every script depends on every source and list.
+extension/build/pgagent--%.sql: extension/versions/%.list $(VERSION_LISTS) $(SQL_SOURCES) scripts/build-extension-script.sh
+	scripts/build-extension-script.sh $< $@
+
+.PHONY: agent
+agent: node_modules
+	npx tsc -p tsconfig.json
+
+node_modules: package.json
+	npm install --no-audit --no-fund
+	touch node_modules

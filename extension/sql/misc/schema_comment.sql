@@ -1,0 +1,1 @@
+COMMENT ON SCHEMA pgagent IS 'pgAgent system tables';

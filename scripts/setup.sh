@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything pgagent needs on a Debian machine with Node 20, then builds and installs
+# the extension. Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_MAJOR=${PG_MAJOR:-15}
+PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+
+packages=()
+[ -x "$PG_BIN/postgres" ] || packages+=("postgresql-$PG_MAJOR")
+[ -f "/usr/lib/postgresql/$PG_MAJOR/lib/pgxs/src/makefiles/pgxs.mk" ] || packages+=("postgresql-server-dev-$PG_MAJOR")
+command -v make >/dev/null || packages+=(make)
+id postgres >/dev/null 2>&1 || packages+=("postgresql-$PG_MAJOR")
+
+if [ ${#packages[@]} -gt 0 ]; then
+  echo "setup: installing ${packages[*]}"
+  # We run our own scratch clusters; Debian's default "main" cluster is not wanted.
+  $SUDO mkdir -p /etc/postgresql-common
+  echo 'create_main_cluster = false' | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+  echo "setup: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch node_modules
+fi
+
+echo "setup: building and installing the extension and the agent"
+make -s PG_CONFIG="$PG_BIN/pg_config"
+$SUDO make -s install PG_CONFIG="$PG_BIN/pg_config" >/dev/null

@@ -1,0 +1,71 @@
+// Per-test databases on the run's scratch cluster.
+import { Client } from 'pg';
+import { Cluster } from '../../scripts/cluster';
+import { CLUSTER_ENV, TEMPLATE_DB } from './constants';
+
+let counter = 0;
+
+export function testCluster(): Cluster {
+  const raw = process.env[CLUSTER_ENV];
+  if (!raw) throw new Error(`${CLUSTER_ENV} is not set: run the tests through jest (test/globalSetup.ts)`);
+  return Cluster.fromInfo(JSON.parse(raw));
+}
+
+export interface TestDatabase {
+  name: string;
+  cluster: Cluster;
+  conninfo: string;
+  connect(): Promise<Client>;
+  /** Runs one query on a short-lived connection. */
+  query<T extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  drop(): Promise<void>;
+}
+
+/**
+ * A new database. By default it has the extension at its default version (copied from the
+ * template); `extension: '4.2'` installs that version instead, `extension: false` none.
+ */
+export async function createTestDatabase(opts: { extension?: string | false } = {}): Promise<TestDatabase> {
+  const cluster = testCluster();
+  const name = `t_${process.pid}_${++counter}`;
+  const useTemplate = opts.extension === undefined;
+  const admin = new Client(cluster.clientConfig('postgres'));
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${useTemplate ? TEMPLATE_DB : 'template0'}`);
+  } finally {
+    await admin.end();
+  }
+  const connect = async (): Promise<Client> => {
+    const c = new Client(cluster.clientConfig(name));
+    await c.connect();
+    return c;
+  };
+  const query = async <T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> => {
+    const c = await connect();
+    try {
+      return (await c.query(sql, params)).rows as T[];
+    } finally {
+      await c.end();
+    }
+  };
+  if (typeof opts.extension === 'string') {
+    await query(`CREATE EXTENSION pgagent VERSION '${opts.extension}'`);
+  }
+  return {
+    name,
+    cluster,
+    conninfo: cluster.conninfo(name),
+    connect,
+    query,
+    drop: async () => {
+      const c = new Client(cluster.clientConfig('postgres'));
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
