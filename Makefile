@@ -23,6 +23,7 @@ extension/build/pgagent--%.sql: extension/versions/%.list $(VERSION_LISTS) $(SQL
 .PHONY: agent
 agent: node_modules
 	npx tsc -p tsconfig.json
+	chmod +x dist/agent/cli.js
 
 node_modules: package.json
 	npm install --no-audit --no-fund

@@ -150,7 +150,7 @@ function serverUserIds(): { uid: number; gid: number } | null {
   return { uid, gid };
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -215,4 +215,14 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   cluster.stop('immediate');
   cluster.start();
   return cluster;
+}
+
+/** Runs fn against a new scratch cluster and removes the cluster afterwards, also on failure. */
+export async function withScratchCluster<T>(opts: ClusterOptions, fn: (cluster: Cluster) => Promise<T>): Promise<T> {
+  const cluster = await startCluster(opts);
+  try {
+    return await fn(cluster);
+  } finally {
+    cluster.destroy();
+  }
 }

@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# pgAgent 4.2's own agent, for the tests that run ours beside it.
+PGAGENT_CPP_BINARY=$(bash scripts/upstream-pgagent.sh)
+export PGAGENT_CPP_BINARY
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 status=0

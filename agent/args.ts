@@ -1,0 +1,139 @@
+// The command line, as pgAgent 4.2 takes it plus our long names and new options:
+//   pgagent [options] <connect string>
+// The connect string may be given as several words (pgagent -f host=x dbname=y user=z), which
+// are joined with spaces as pgAgent does.
+import * as os from 'os';
+import * as path from 'path';
+import yargs from 'yargs';
+import { AgentOptions, LogFormat, LogLevel } from './options';
+
+export const EXIT_OK = 0;
+export const EXIT_FATAL = 1;
+export const EXIT_USAGE = 2;
+
+const DEFAULTS = {
+  pollSeconds: 10,
+  retrySeconds: 30,
+  logLevel: 1 as LogLevel,
+  logFormat: 'text' as LogFormat,
+  maxJobs: 10,
+  shutdownGraceSeconds: 30,
+};
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type CommandLine =
+  | { action: 'run'; options: AgentOptions }
+  | { action: 'help'; text: string }
+  | { action: 'version' };
+
+const EPILOG = `The connect string is libpq's: keyword=value pairs (host=... port=... dbname=... user=...)
+or a postgresql:// URI. Passwords come from ~/.pgpass (or PGPASSFILE) and PG* environment
+variables, so that they are not visible on the command line. sslmode has libpq's meanings:
+prefer (the default) tries TLS first, then without; allow the reverse. Use sslmode=verify-full
+to insist on TLS with a verified server.
+
+Without -f the agent detaches: it starts itself again in the background with -f (its output
+going to the -s log file, or nowhere) and returns. SIGTERM or SIGINT stops it gracefully; SIGHUP
+reopens the log file.
+
+Exit codes:
+  0  clean shutdown (or --help, --version)
+  1  fatal error at run time, e.g. the pgagent schema is missing or the log file cannot be opened
+  2  usage error: an unknown or invalid option, or a missing or malformed connect string`;
+
+/** Parses argv (without node and the script); throws UsageError with a message for the user. */
+export function parseCommandLine(argv: string[]): CommandLine {
+  let failure: string | undefined;
+  let help: string | undefined;
+  const parser = yargs()
+    .scriptName('pgagent')
+    .usage('Usage: pgagent [options] <connect string>')
+    .parserConfiguration({ 'parse-positional-numbers': false, 'dot-notation': false, 'duplicate-arguments-array': false })
+    .version(false)
+    .options({
+      f: { alias: 'foreground', type: 'boolean', default: false, describe: 'run in the foreground (do not detach)' },
+      t: { alias: 'poll', type: 'string', describe: `seconds between polls when nothing is due sooner (>= 1)`, default: String(DEFAULTS.pollSeconds) },
+      r: { alias: 'retry', type: 'string', describe: 'seconds between reconnect attempts after a lost connection (>= 10)', default: String(DEFAULTS.retrySeconds) },
+      s: { alias: 'log-file', type: 'string', describe: 'log file, appended to (default: standard output)' },
+      l: { alias: 'log-level', type: 'string', describe: 'log level: 0 errors, 1 also warnings, 2 also debug', default: String(DEFAULTS.logLevel) },
+      v: { alias: 'version', type: 'boolean', describe: 'print the version and exit' },
+      'log-format': { type: 'string', choices: ['text', 'json'], default: DEFAULTS.logFormat, describe: 'log line format' },
+      'max-jobs': { type: 'string', default: String(DEFAULTS.maxJobs), describe: 'jobs run at once; due jobs beyond it stay for other agents' },
+      hostname: { type: 'string', describe: 'station name for jobs pinned to a host (default: this host name)' },
+      'shutdown-grace': { type: 'string', default: String(DEFAULTS.shutdownGraceSeconds), describe: 'seconds running jobs get to finish on SIGTERM/SIGINT before they are cancelled' },
+    })
+    .help('help')
+    .strictOptions()
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .epilog(EPILOG)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      failure = msg ?? err?.message ?? 'invalid command line';
+    });
+  const args = parser.parse(splitAttachedValues(argv), {}, (_err, _args, output) => {
+    if (output && !failure) help = output;
+  }) as Record<string, unknown> & { _: (string | number)[] };
+
+  if (failure) throw new UsageError(failure);
+  if (help !== undefined) return { action: 'help', text: help };
+  if (args.v) return { action: 'version' };
+
+  const conninfo = args._.map(String).join(' ');
+  if (!conninfo.trim()) throw new UsageError('missing connect string');
+  return {
+    action: 'run',
+    options: {
+      conninfo,
+      foreground: Boolean(args.f),
+      pollSeconds: integer(args.t, '-t/--poll', 1),
+      retrySeconds: integer(args.r, '-r/--retry', 10),
+      logFile: logFile(args.s),
+      logLevel: integer(args.l, '-l/--log-level', 0, 2) as LogLevel,
+      logFormat: args['log-format'] as LogFormat,
+      maxJobs: integer(args['max-jobs'], '--max-jobs', 1),
+      hostname: hostname(args.hostname),
+      shutdownGraceSeconds: integer(args['shutdown-grace'], '--shutdown-grace', 0),
+    },
+  };
+}
+
+// pgAgent takes a value attached to its flag (-t5, -s/var/log/pgagent.log, -slog.txt); yargs
+// would read -slog.txt as the flags -s -l -o -g, so such values are detached first.
+function splitAttachedValues(argv: string[]): string[] {
+  const end = argv.indexOf('--');
+  const options = end < 0 ? argv : argv.slice(0, end);
+  const rest = end < 0 ? [] : argv.slice(end);
+  return [...options.flatMap((arg) => (/^-[trsl][^=]/.test(arg) ? [arg.slice(0, 2), arg.slice(2)] : [arg])), ...rest];
+}
+
+// As in pgAgent, the last of a repeated option wins. Options are read as strings so that
+// "-t 1.5" or "-t ten" is an error rather than NaN or 1.
+function integer(value: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const s = String(value);
+  if (!/^\s*\d+\s*$/.test(s) || Number(s) < min || Number(s) > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `${min} to ${max}`;
+    throw new UsageError(`${name} must be a whole number ${range}, not "${s}"`);
+  }
+  return Number(s);
+}
+
+// Absolute, so that the detached copy (and a later reopen) write to the same file.
+function logFile(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const file = String(value);
+  if (!file) throw new UsageError('-s/--log-file needs a file name');
+  return path.resolve(file);
+}
+
+function hostname(value: unknown): string {
+  if (value === undefined) return os.hostname();
+  const name = String(value);
+  if (!name) throw new UsageError('--hostname must not be empty');
+  return name;
+}

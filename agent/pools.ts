@@ -1,0 +1,80 @@
+// Connections for SQL steps: one small pool per target, so steps on the same database reuse
+// connections instead of paying a login each. A target is a database on the service server
+// (jstdbname) or a full libpq connection string (jstconnstr).
+import { Client, ClientConfig } from 'pg';
+import { FallbackPool } from './connect';
+import { attemptsPerHost, connectionAttempts, ConnParams, parseConninfo, redactConninfo } from './connection';
+import { Logger } from './logger';
+import { CANCEL_BACKEND } from './queries';
+import { Step } from './steps/step';
+
+/** Idle step connections are closed after this long. */
+const IDLE_MS = 30_000;
+
+export interface Target {
+  pool: FallbackPool;
+  /** How to name the target in logs and step output: never holds a password. */
+  label: string;
+}
+
+export class TargetPools {
+  private readonly pools = new Map<string, Target>();
+
+  /**
+   * serviceParams: the service connection string, parsed. serviceServer: the host and port the
+   * service connection reached (of a libpq host list), where jstdbname databases live.
+   */
+  constructor(
+    private readonly serviceParams: ConnParams,
+    private readonly serviceServer: () => { host?: string; port?: number },
+    private readonly maxPerTarget: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The step's target. Throws ConninfoError for a malformed jstconnstr. */
+  target(step: Step): Target {
+    const byName = step.jstconnstr === '';
+    const key = byName ? `dbname:${step.jstdbname}` : `conninfo:${step.jstconnstr}`;
+    let target = this.pools.get(key);
+    if (!target) {
+      const attempts = byName ? this.serviceDatabase(step.jstdbname) : connectionAttempts(parseConninfo(step.jstconnstr), process.env, this.warn);
+      const label = byName ? `database "${step.jstdbname}"` : `"${redactConninfo(step.jstconnstr)}"`;
+      // An idle connection broken by a server restart must not crash the agent; the pool drops it.
+      const pool = new FallbackPool(attempts, { max: this.maxPerTarget, idleTimeoutMillis: IDLE_MS }, (e) =>
+        this.logger.debug(`idle step connection to ${label} closed: ${e.message}`),
+      );
+      target = { pool, label };
+      this.pools.set(key, target);
+    }
+    return target;
+  }
+
+  /** Cancels the statement a step runs on backend pid, from a connection of its own. */
+  async cancel(target: Target, pid: number): Promise<void> {
+    // A step runs on a pool connection, so the pool's config is known by now.
+    const config = target.pool.config;
+    if (!config) return;
+    const client = new Client(config);
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query(CANCEL_BACKEND, [pid]);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((t) => t.pool.end().catch(() => {})));
+  }
+
+  private readonly warn = (msg: string): void => this.logger.warn(msg);
+
+  private serviceDatabase(dbname: string): ClientConfig[] {
+    const hosts = attemptsPerHost({ ...this.serviceParams, dbname }, process.env, this.warn);
+    const { host, port } = this.serviceServer();
+    return hosts.find(([c]) => c.host === host && c.port === port) ?? hosts[0];
+  }
+}

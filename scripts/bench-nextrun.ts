@@ -1,0 +1,230 @@
+// Benchmark of the next-run function (prints figures; not a test): our
+// pgagent.pga_next_schedule_after against pgAgent 4.2's pga_next_schedule on the same generated
+// corpus, one server, one run. pgAgent's function is taken at run time from Debian's pgagent
+// package (apt-get download, dpkg-deb -x) and loaded into a scratch schema with its now()
+// redirected to an injectable clock; none of its code is kept.
+//
+//   node dist/scripts/bench-nextrun.js [cases] [seed]     (after `npm run build` and `make install`)
+//
+// `npm run bench` calls benchNextRun() on its own cluster.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Client } from 'pg';
+import { Cluster, withScratchCluster } from './cluster';
+import { CASE_COLUMNS, caseRecords, corpusSeed, generateCorpus, ScheduleCase, storeExceptions } from './schedule-corpus';
+
+const DATABASE = 'bench_nextrun';
+const UPSTREAM = 'nextrun_upstream';
+/** pgAgent's function loops until stopped on schedules that can never run again. */
+const UPSTREAM_TIMEOUT_MS = 200;
+const REPEATS = 3;
+
+/** pgAgent 4.2's CREATE FUNCTION for pga_next_schedule, from Debian's package. */
+function upstreamFunction(): { sql: string; version: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgagent-upstream-'));
+  try {
+    fs.chmodSync(dir, 0o755); // apt's sandbox user writes the download here
+    const download = () => execFileSync('apt-get', ['download', '-qq', 'pgagent'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      download();
+    } catch {
+      execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'pipe'] }); // stale package lists
+      download();
+    }
+    const deb = fs.readdirSync(dir).find((f) => f.endsWith('.deb'));
+    if (!deb) throw new Error('apt-get download pgagent produced no package');
+    execFileSync('dpkg-deb', ['-x', path.join(dir, deb), path.join(dir, 'root')]);
+    const script = execFileSync('find', [path.join(dir, 'root'), '-name', 'pgagent--4.2.sql'], { encoding: 'utf8' }).split('\n')[0];
+    const text = fs.readFileSync(script, 'utf8');
+    const start = text.indexOf('CREATE OR REPLACE FUNCTION pgagent.pga_next_schedule(');
+    const end = text.indexOf("' LANGUAGE 'plpgsql'", start);
+    if (start < 0 || end < 0) throw new Error(`no pga_next_schedule in ${script}`);
+    const sql = text
+      .slice(start, text.indexOf(';', end) + 1)
+      .replace('pgagent.pga_next_schedule(', `${UPSTREAM}.pga_next_schedule(`)
+      .replace(/\bnow\(\)/g, `${UPSTREAM}.now()`);
+    return { sql, version: deb.replace(/\.deb$/, '') };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function prepare(client: Client, upstreamSql: string): Promise<void> {
+  await client.query('CREATE EXTENSION IF NOT EXISTS pgagent');
+  // Both read schedules in UTC: ours by the database setting, pgAgent's by the session.
+  await client.query(`ALTER DATABASE ${DATABASE} SET pgagent.timezone = 'UTC'`);
+  await client.query("SET TimeZone = 'UTC'");
+  await client.query(`CREATE SCHEMA ${UPSTREAM}`);
+  await client.query(`CREATE FUNCTION ${UPSTREAM}.now() RETURNS timestamptz LANGUAGE sql STABLE
+                      AS $$ SELECT current_setting('nextrun_bench.now')::timestamptz $$`);
+  await client.query(upstreamSql);
+  // Times one call inside the server; errors are reported, not raised (the block's
+  // subtransaction starts before the clock does).
+  await client.query(`
+    CREATE FUNCTION ${UPSTREAM}.timed(upstream bool, after timestamptz, jscid int4, jscstart timestamptz,
+        jscend timestamptz, m bool[], h bool[], w bool[], d bool[], mo bool[],
+        OUT micros float8, OUT run timestamptz, OUT failure text)
+    LANGUAGE plpgsql AS $$
+    DECLARE
+        t0 timestamptz;
+    BEGIN
+        PERFORM set_config('nextrun_bench.now', after::text, true);
+        BEGIN
+            t0 := clock_timestamp();
+            IF upstream THEN
+                run := ${UPSTREAM}.pga_next_schedule(jscid, jscstart, jscend, m, h, w, d, mo);
+            ELSE
+                run := pgagent.pga_next_schedule_after(after, jscid, jscstart, jscend, m, h, w, d, mo);
+            END IF;
+            micros := extract(epoch FROM clock_timestamp() - t0) * 1e6;
+        EXCEPTION WHEN OTHERS THEN
+            micros := extract(epoch FROM clock_timestamp() - t0) * 1e6;
+            failure := SQLSTATE;
+        END;
+    END
+    $$`);
+  // Times each call of a batch inside one statement, on a second pass over it (warm: plans
+  // and expressions already set up, as for the second and later schedules of one job).
+  await client.query(`
+    CREATE FUNCTION ${UPSTREAM}.timed_all(upstream bool, cases jsonb) RETURNS float8[]
+    LANGUAGE plpgsql AS $$
+    DECLARE
+        c record;
+        t0 timestamptz;
+        run timestamptz;
+        micros float8[];
+    BEGIN
+        FOR c IN SELECT * FROM jsonb_to_recordset(cases || cases) AS x(${CASE_COLUMNS}) LOOP
+            PERFORM set_config('nextrun_bench.now', c.after::text, true);
+            t0 := clock_timestamp();
+            IF upstream THEN
+                run := ${UPSTREAM}.pga_next_schedule(c.jscid, c.jscstart, c.jscend, c.minutes, c.hours, c.weekdays, c.monthdays, c.months);
+            ELSE
+                run := pgagent.pga_next_schedule_after(c.after, c.jscid, c.jscstart, c.jscend, c.minutes, c.hours, c.weekdays, c.monthdays, c.months);
+            END IF;
+            micros := micros || extract(epoch FROM clock_timestamp() - t0) * 1e6;
+        END LOOP;
+        RETURN micros[jsonb_array_length(cases) + 1:];
+    END
+    $$`);
+}
+
+interface Outcome {
+  micros: number;
+  run: number | null;
+  failure?: string;
+}
+
+async function timeCase(client: Client, upstream: boolean, c: ScheduleCase, jscid: number): Promise<Outcome> {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  try {
+    const r = await client.query<{ micros: number; run: Date | null; failure: string | null }>(
+      `SELECT * FROM ${UPSTREAM}.timed($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [upstream, iso(c.after), jscid, iso(c.start), iso(c.end), c.minutes, c.hours, c.weekdays, c.monthdays, c.months],
+    );
+    const { micros, run, failure } = r.rows[0];
+    return { micros: Number(micros), run: run ? run.getTime() : null, ...(failure ? { failure } : {}) };
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== '57014') throw e;
+    return { micros: UPSTREAM_TIMEOUT_MS * 1000, run: null, failure: 'timeout' };
+  }
+}
+
+function stats(micros: number[]): Record<string, number> {
+  const sorted = [...micros].sort((a, b) => a - b);
+  const mean = sorted.reduce((s, x) => s + x, 0) / Math.max(sorted.length, 1);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return { calls: sorted.length, callsPerSecond: Math.round(1e6 / mean), meanMicros: round(mean), p50Micros: round(at(0.5)), p99Micros: round(at(0.99)), maxMicros: round(at(1)) };
+}
+
+function count(items: string[]): Record<string, number> {
+  return items.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
+}
+
+/** Runs the benchmark on a cluster that has our extension installed; returns a JSON-able summary. */
+export async function benchNextRun(cluster: Cluster, opts: { cases?: number; seed?: number } = {}): Promise<object> {
+  const cases = opts.cases ?? 2000;
+  const seed = opts.seed ?? corpusSeed();
+  const upstream = upstreamFunction();
+  cluster.psql(`DROP DATABASE IF EXISTS ${DATABASE}`);
+  cluster.psql(`CREATE DATABASE ${DATABASE}`);
+  const client = new Client(cluster.clientConfig(DATABASE));
+  await client.connect();
+  try {
+    await prepare(client, upstream.sql);
+    const corpus = generateCorpus(seed, cases, ['UTC'], true);
+    const ids = await storeExceptions(client, corpus);
+    // Each figure is per case the fastest of REPEATS runs: the machine may be shared, and a
+    // preempted call says nothing about the function.
+    const fastest = (runs: Outcome[][]) => runs[0].map((o, i) => ({ ...o, micros: Math.min(...runs.map((r) => r[i].micros)) }));
+    // Cold: each call in its own statement and transaction, as the job trigger makes it.
+    const cold = async (isUpstream: boolean, which: ScheduleCase[]) => {
+      const out: Outcome[] = [];
+      for (const c of which) out.push(await timeCase(client, isUpstream, c, ids.get(c.id) ?? 0));
+      return out;
+    };
+    await cold(false, corpus); // warm-up: compiled functions, caches, the zone check
+    const runsOurs = [];
+    for (let r = 0; r < REPEATS; r++) runsOurs.push(await cold(false, corpus));
+    const ours = fastest(runsOurs);
+    await client.query(`SET statement_timeout = ${UPSTREAM_TIMEOUT_MS}`);
+    const firstTheirs = await cold(true, corpus);
+    const doneIndexes = corpus.flatMap((_, i) => (firstTheirs[i].failure ? [] : [i]));
+    const done = doneIndexes.map((i) => corpus[i]);
+    const runsTheirs = [doneIndexes.map((i) => firstTheirs[i])];
+    for (let r = 1; r < REPEATS; r++) runsTheirs.push(await cold(true, done));
+    await client.query('RESET statement_timeout');
+    const theirsDone = fastest(runsTheirs);
+    // Warm: all calls in one statement, on the cases pgAgent's function completes.
+    const warm = async (isUpstream: boolean) => {
+      const runs = [];
+      for (let r = 0; r < REPEATS; r++) {
+        const micros = (await client.query<{ micros: number[] }>(`SELECT ${UPSTREAM}.timed_all($1, $2) AS micros`, [isUpstream, caseRecords(done, ids)])).rows[0].micros;
+        runs.push(micros.map((m) => ({ micros: m, run: null })));
+      }
+      return stats(fastest(runs).map((o) => o.micros));
+    };
+    const warmOurs = await warm(false);
+    const warmTheirs = await warm(true);
+    const coldOursSame = stats(doneIndexes.map((i) => ours[i].micros));
+    const coldTheirs = stats(theirsDone.map((o) => o.micros));
+    const ratio = (a: number, b: number) => Math.round((a / b) * 10) / 10;
+    return {
+      seed,
+      cases,
+      upstream: upstream.version,
+      cold: {
+        ours: { ...stats(ours.map((o) => o.micros)), failures: count(ours.flatMap((o) => (o.failure ? [o.failure] : []))) },
+        upstreamCompleted: coldTheirs,
+        oursOnTheSameCases: coldOursSame,
+        speedupOfMean: ratio(coldTheirs.meanMicros, coldOursSame.meanMicros),
+      },
+      warm: { ours: warmOurs, upstream: warmTheirs, speedupOfMean: ratio(warmTheirs.meanMicros, warmOurs.meanMicros) },
+      fastestOf: REPEATS,
+      upstreamFailures: count(firstTheirs.flatMap((o) => (o.failure ? [o.failure] : []))),
+      upstreamTimeoutMs: UPSTREAM_TIMEOUT_MS,
+      upstreamDisagrees: doneIndexes.filter((i) => firstTheirs[i].run !== ours[i].run).length,
+    };
+  } finally {
+    await client.end();
+    cluster.psql(`DROP DATABASE IF EXISTS ${DATABASE}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const [cases, seed] = process.argv.slice(2).map(Number);
+  const figures = await withScratchCluster({ prefix: 'pgagent-bench-nextrun-' }, (cluster) =>
+    benchNextRun(cluster, { cases: cases || undefined, seed: seed || undefined }));
+  console.log(JSON.stringify(figures, null, 2));
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

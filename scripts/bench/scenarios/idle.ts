@@ -1,0 +1,86 @@
+// 4. Idle: nothing due for a minute. Agent CPU, memory, and the statements it sends
+// (pg_stat_statements, counted per agent by its login role). All agents idle side by side,
+// each on its own database, at its default poll and at -t 10 (pgAgent's documented default).
+import { AgentFlags, AgentKind } from '../agents';
+import { Scenario } from '../context';
+import { Usage } from '../meter';
+import { label, num, ratioLine } from '../report';
+import { RunningAgent, withSessions } from '../session';
+import { sleep } from '../wait';
+
+interface Config {
+  name: string;
+  kind: AgentKind;
+  flags: AgentFlags;
+}
+
+interface IdleResult extends Usage {
+  seconds: number;
+  statements: number;
+  statementsPerMinute: number;
+  rssMB: number;
+  /** What it sent, most frequent first (JSON summary only). */
+  topStatements: Array<{ query: string; calls: number }>;
+}
+
+export const idle: Scenario = {
+  name: 'idle',
+  async run(ctx) {
+    const seconds = ctx.opts.quick ? 20 : 60;
+    const configs: Config[] = ctx.agents.flatMap((kind) => [
+      { name: `${kind.name}, default poll`, kind, flags: {} },
+      { name: `${kind.name}, -t 10`, kind, flags: { poll: 10 } },
+    ]);
+    ctx.report.line(`idle (one run of ${seconds} s, nothing due, agents side by side; statements from pg_stat_statements)`);
+    const results = await withSessions(
+      ctx,
+      configs.map((c) => `idle_${c.kind.name}_${c.flags.poll ?? 'default'}`),
+      async (sessions) => {
+        const agents: RunningAgent[] = [];
+        for (const [i, c] of configs.entries()) agents.push(await sessions[i].start(c.kind, c.flags));
+        await sleep(2_000); // let start-up queries pass
+        await ctx.bench.admin('SELECT pg_stat_statements_reset()');
+        const meters = await Promise.all(sessions.map((s) => s.meter()));
+        await sleep(seconds * 1000);
+        const usage = await Promise.all(meters.map((m) => m.stop()));
+        const calls = await ctx.bench.admin<{ role: string; query: string; calls: number }>(
+          `SELECT r.rolname AS role, left(regexp_replace(s.query, '\s+', ' ', 'g'), 200) AS query, s.calls::int AS calls
+             FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+            WHERE r.rolname = ANY($1) ORDER BY s.calls DESC`,
+          [agents.map((a) => a.role)],
+        );
+        const out: Record<string, IdleResult> = {};
+        for (const [i, c] of configs.entries()) {
+          const mine = calls.filter((x) => x.role === agents[i].role);
+          const statements = mine.reduce((sum, x) => sum + x.calls, 0);
+          out[c.name] = {
+            topStatements: mine.slice(0, 8).map(({ query, calls: n }) => ({ query, calls: n })),
+            ...usage[i],
+            seconds,
+            statements,
+            statementsPerMinute: (statements * 60) / seconds,
+            rssMB: agents[i].proc.proc()?.rssMB ?? NaN,
+          };
+        }
+        return out;
+      },
+    );
+    for (const [name, r] of Object.entries(results)) {
+      ctx.report.line(
+        `  ${label(name)} cpu ${num(r.cpuSelf)} s, rss ${num(r.rssMB, 1)} MB (peak ${num(r.peakRssMB, 1)}), ` +
+          `${r.statements} statements (${num(r.statementsPerMinute, 1)}/min), backends ${r.peakBackends}, threads ${r.peakThreads}`,
+      );
+    }
+    for (const poll of ['default poll', '-t 10']) {
+      const o = results[`ours, ${poll}`];
+      const u = results[`upstream, ${poll}`];
+      const line = o && u && ratioLine([
+        [`${poll}: statements`, o.statements, u.statements],
+        ['cpu', o.cpuSelf, u.cpuSelf],
+        ['rss', o.rssMB, u.rssMB],
+      ]);
+      if (line) ctx.report.line(line);
+    }
+    return results;
+  },
+};

@@ -1,0 +1,90 @@
+// PostgreSQL restarts under a running agent. These run on a cluster of their own (the run's
+// shared cluster serves every other test file at the same time), destroyed afterwards.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Client } from 'pg';
+import { Cluster, startCluster } from '../../scripts/cluster';
+import { AgentProcess, startAgent, stopAllAgents } from '../helpers/agent-process';
+import { CLUSTER_PREFIX } from '../helpers/constants';
+import { createJob, JobDb, runNow, waitForRuns, waitForRunningStep } from './fixtures';
+
+const DB = 'restarts';
+let cluster: Cluster;
+let db: JobDb;
+let agent: AgentProcess;
+let tmp: string;
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgagent-agent-restart-'));
+  cluster = await startCluster({ prefix: CLUSTER_PREFIX });
+  cluster.psql(`CREATE DATABASE ${DB}`);
+  cluster.psql('CREATE EXTENSION pgagent', DB);
+  const connect = async (): Promise<Client> => {
+    const c = new Client(cluster.clientConfig(DB));
+    await c.connect();
+    return c;
+  };
+  db = {
+    name: DB,
+    connect,
+    query: async (sql, params) => {
+      const c = await connect();
+      try {
+        return (await c.query(sql, params)).rows;
+      } finally {
+        await c.end();
+      }
+    },
+  };
+  agent = startAgent(cluster.conninfo(DB), ['-r', '10']);
+  await agent.waitForLog(/pgagent started/);
+}, 120_000);
+
+afterAll(async () => {
+  await stopAllAgents();
+  cluster?.destroy();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const agentRows = (): Promise<Record<string, unknown>[]> => db.query('SELECT jagpid FROM pgagent.pga_jobagent');
+
+test('a restart while a job runs: the step finishes, its results are written once after the reconnect', async () => {
+  const counter = path.join(tmp, 'count');
+  const jobid = await createJob(db, { steps: [{ kind: 'b', code: `echo run >> ${counter}\nsleep 3\necho finished` }] });
+  await runNow(db, jobid);
+  await waitForRunningStep(db, jobid);
+  const [before] = await agentRows();
+  cluster.restart();
+  await agent.waitForLog(/lost the connection to the service database/);
+  await agent.waitForLog(/registered again as agent pid \d+ \(was \d+\); kept 1 running job\(s\)/, 60_000);
+  const runs = await waitForRuns(db, jobid);
+  expect(runs).toHaveLength(1);
+  expect(runs[0].jlgstatus).toBe('s');
+  expect(runs[0].steps).toMatchObject([{ jslstatus: 's', jslresult: 0, jsloutput: 'finished\n' }]);
+  expect(fs.readFileSync(counter, 'utf8')).toBe('run\n');
+  const after = await agentRows();
+  expect(after).toHaveLength(1);
+  expect(after[0].jagpid).not.toBe(before.jagpid);
+}, 90_000);
+
+test('a restart while idle: the agent reconnects and runs the next job', async () => {
+  const reconnects = (agent.log.match(/registered again/g) ?? []).length;
+  cluster.restart();
+  await agent.waitForLog(new RegExp(`(registered again[^]*){${reconnects + 1}}`), 60_000);
+  const jobid = await createJob(db, { steps: [{ code: 'SELECT 1' }] });
+  await runNow(db, jobid);
+  const runs = await waitForRuns(db, jobid);
+  expect(runs.map((r) => r.jlgstatus)).toEqual(['s']);
+  expect(await agentRows()).toHaveLength(1);
+  expect((await agent.stop()).code).toBe(0);
+}, 90_000);
+
+test('a server not up yet at start: the agent waits for it instead of exiting', async () => {
+  cluster.stop();
+  const late = startAgent(cluster.conninfo(DB), ['-r', '10']);
+  await late.waitForLog(/could not connect to the service database: .*; retrying in 10 s/);
+  cluster.start();
+  await late.waitForLog(/pgagent started/, 60_000);
+  expect((await late.stop()).code).toBe(0);
+}, 90_000);

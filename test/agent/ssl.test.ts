@@ -1,0 +1,183 @@
+// libpq's sslmode=prefer (the default) and allow against real servers: a cluster of our own with
+// TLS, whose pg_hba.conf takes database "sslonly" only over TLS, "plainonly" only without and
+// "either" both ways, and the run's shared cluster, which has no TLS.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Client, DatabaseError } from 'pg';
+import { FallbackPool, firstThatConnects } from '../../agent/connect';
+import { connectionAttempts, parseConninfo } from '../../agent/connection';
+import { describeError } from '../../agent/pg-errors';
+import { Cluster, freePort, runAsServerUser, startCluster } from '../../scripts/cluster';
+import { startAgent, stopAllAgents } from '../helpers/agent-process';
+import { CLUSTER_PREFIX } from '../helpers/constants';
+import { createTestDatabase, TestDatabase } from '../helpers/db';
+import { createJob, JobDb, runNow, waitForRuns } from './fixtures';
+
+const SSL_QUERY = 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()';
+const HBA = `local all all trust
+hostssl sslonly all 127.0.0.1/32 trust
+hostnossl plainonly all 127.0.0.1/32 trust
+host either all 127.0.0.1/32 trust
+`;
+
+let cluster: Cluster;
+let plainServer: TestDatabase;
+let tmp: string;
+/** No PG* variables, and a home without ~/.postgresql: nothing but the string decides. */
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgagent-ssl-'));
+  env = { PATH: process.env.PATH, HOME: tmp };
+  plainServer = await createTestDatabase({ extension: false });
+  cluster = await startCluster({ prefix: CLUSTER_PREFIX });
+  const cert = path.join(cluster.baseDir, 'server.crt');
+  const key = path.join(cluster.baseDir, 'server.key');
+  // As the server user, so the files are its own, as the server requires of the key.
+  runAsServerUser('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', key, '-out', cert,
+  ]);
+  fs.chmodSync(key, 0o600);
+  cluster.psql('ALTER SYSTEM SET ssl = on');
+  cluster.psql(`ALTER SYSTEM SET ssl_cert_file = '${cert}'`);
+  cluster.psql(`ALTER SYSTEM SET ssl_key_file = '${key}'`);
+  fs.writeFileSync(path.join(cluster.dataDir, 'pg_hba.conf'), HBA);
+  cluster.restart();
+  for (const db of ['sslonly', 'plainonly', 'either']) cluster.psql(`CREATE DATABASE ${db}`);
+}, 120_000);
+
+afterAll(async () => {
+  await stopAllAgents();
+  cluster?.destroy();
+  await plainServer?.drop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const tcp = (dbname: string, port = cluster.port): string => `host=127.0.0.1 port=${port} dbname=${dbname} user=postgres`;
+
+async function connect(conninfo: string): Promise<Client> {
+  return firstThatConnects(connectionAttempts(parseConninfo(conninfo), env), async (config) => {
+    const client = new Client(config);
+    await client.connect();
+    return client;
+  });
+}
+
+/** Whether a connection made as the agent makes them uses TLS. */
+async function usesTls(conninfo: string): Promise<boolean> {
+  const client = await connect(conninfo);
+  try {
+    return (await client.query(SSL_QUERY)).rows[0].ssl;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('a server with TLS', () => {
+  test('prefer (the default) uses TLS where only TLS is allowed', async () => {
+    expect(await usesTls(tcp('sslonly'))).toBe(true);
+    expect(await usesTls(`${tcp('sslonly')} sslmode=prefer`)).toBe(true);
+  });
+
+  test('prefer connects without TLS where TLS is refused', async () => {
+    expect(await usesTls(tcp('plainonly'))).toBe(false);
+  });
+
+  test('allow falls back to TLS where only TLS is allowed', async () => {
+    expect(await usesTls(`${tcp('sslonly')} sslmode=allow`)).toBe(true);
+  });
+
+  test('allow connects without TLS where TLS is refused', async () => {
+    expect(await usesTls(`${tcp('plainonly')} sslmode=allow`)).toBe(false);
+  });
+
+  test('disable and require get no second attempt', async () => {
+    await expect(connect(`${tcp('sslonly')} sslmode=disable`)).rejects.toThrow(/no pg_hba.conf entry .* no encryption/);
+    await expect(connect(`${tcp('plainonly')} sslmode=require`)).rejects.toThrow(/no pg_hba.conf entry .* SSL encryption/);
+  });
+
+  test('when every attempt is rejected, each is reported, a repeated error once', async () => {
+    const e = await connect(tcp('nosuchdb')).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(AggregateError);
+    expect(describeError(e)).toMatch(/no pg_hba.conf entry .* SSL encryption .*; .*no pg_hba.conf entry .* no encryption/);
+    const failures = await connect(`${tcp('either')} user=nobody`).catch((err: unknown) => err);
+    expect(failures).toBeInstanceOf(DatabaseError);
+    expect(describeError(failures)).toBe('role "nobody" does not exist (SQLSTATE 28000)');
+  });
+
+  test('a step pool finds its attempt on the first connection and keeps it', async () => {
+    const pool = new FallbackPool(connectionAttempts(parseConninfo(`${tcp('sslonly')} sslmode=allow`), env), { max: 2 }, () => {});
+    try {
+      const clients = await Promise.all([pool.connect(), pool.connect()]);
+      for (const c of clients) {
+        expect((await c.query(SSL_QUERY)).rows[0].ssl).toBe(true);
+        c.release();
+      }
+      expect(pool.config?.ssl).toBeTruthy();
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
+test('a server that is not there is not tried a second way', async () => {
+  const tried: unknown[] = [];
+  const attempts = connectionAttempts(parseConninfo(tcp('either', await freePort())), env);
+  const refused = firstThatConnects(attempts, async (config) => {
+    tried.push(config.ssl);
+    await new Client(config).connect();
+  });
+  await expect(refused).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  expect(tried).toEqual([expect.objectContaining({ rejectUnauthorized: false })]);
+});
+
+describe('a server without TLS', () => {
+  test('prefer connects without TLS', async () => {
+    expect(await usesTls(tcp(plainServer.name, plainServer.cluster.port))).toBe(false);
+  });
+
+  test('require fails with a clear error', async () => {
+    await expect(connect(`${tcp(plainServer.name, plainServer.cluster.port)} sslmode=require`)).rejects.toThrow(
+      'The server does not support SSL connections',
+    );
+  });
+});
+
+test("the agent's start-up error names every attempt's refusal", async () => {
+  const agent = startAgent(tcp('nosuchdb'), [], env);
+  expect((await agent.exited).code).toBe(1);
+  expect(agent.log).toMatch(/cannot use the service database: .*SSL encryption .*; .*no encryption/);
+});
+
+test('the agent with the default sslmode runs a job on a TLS-only server, and a step where TLS is refused', async () => {
+  cluster.psql('CREATE EXTENSION pgagent', 'sslonly');
+  for (const db of ['sslonly', 'plainonly']) cluster.psql('CREATE TABLE seen (ssl boolean)', db);
+  const db: JobDb = {
+    name: 'sslonly',
+    connect: async () => {
+      const c = new Client(cluster.clientConfig('sslonly'));
+      await c.connect();
+      return c;
+    },
+    query: async (sql, params) => {
+      const c = await db.connect();
+      try {
+        return (await c.query(sql, params)).rows;
+      } finally {
+        await c.end();
+      }
+    },
+  };
+  const record = `INSERT INTO seen ${SSL_QUERY}`;
+  const agent = startAgent(tcp('sslonly'), [], env);
+  await agent.waitForLog(/pgagent started/);
+  const jobid = await createJob(db, { steps: [{ code: record }, { connstr: tcp('plainonly'), code: record }] });
+  await runNow(db, jobid);
+  const [run] = await waitForRuns(db, jobid);
+  expect(run).toMatchObject({ jlgstatus: 's', steps: [{ jslstatus: 's' }, { jslstatus: 's' }] });
+  expect(cluster.psql('SELECT ssl FROM seen', 'sslonly').trim()).toBe('t');
+  expect(cluster.psql('SELECT ssl FROM seen', 'plainonly').trim()).toBe('f');
+  expect(cluster.psql(`SELECT s.ssl FROM pgagent.pga_jobagent JOIN pg_stat_ssl s ON s.pid = jagpid`, 'sslonly').trim()).toBe('t');
+  expect((await agent.stop('SIGTERM')).code).toBe(0);
+}, 60_000);

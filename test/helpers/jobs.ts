@@ -1,0 +1,98 @@
+// Rows of the pgagent tables for tests, inserted the way pgAdmin writes them.
+import { Client } from 'pg';
+import { TestDatabase } from './db';
+
+/**
+ * Schedules start far in the future so next runs do not depend on the clock: in a UTC
+ * database (utcClient), insertSchedule's default schedule first fires at FAR_FIRST_RUN.
+ */
+const FAR_START = '2100-01-01 00:00:00+00';
+export const FAR_FIRST_RUN = '2100-01-01T12:00:00.000Z';
+
+/** A boolean[] literal of n entries with the given 1-based positions true. */
+export function boolArray(n: number, trueAt: number[] = []): string {
+  return `{${Array.from({ length: n }, (_, i) => (trueAt.includes(i + 1) ? 't' : 'f')).join(',')}}`;
+}
+
+async function insert(client: Client, sql: string, params: unknown[]): Promise<number> {
+  const rows = (await client.query(sql, params)).rows;
+  return Object.values(rows[0])[0] as number;
+}
+
+export function insertJob(
+  client: Client,
+  opts: { name?: string; enabled?: boolean; jclid?: number } = {},
+): Promise<number> {
+  return insert(
+    client,
+    'INSERT INTO pgagent.pga_job (jobjclid, jobname, jobenabled) VALUES ($1, $2, $3) RETURNING jobid',
+    [opts.jclid ?? 1, opts.name ?? 'job', opts.enabled ?? true],
+  );
+}
+
+export function insertStep(
+  client: Client,
+  jobid: number,
+  opts: { kind?: 's' | 'b'; name?: string } = {},
+): Promise<number> {
+  const kind = opts.kind ?? 's';
+  // An SQL step on a database of this server; a batch step names none.
+  return insert(
+    client,
+    `INSERT INTO pgagent.pga_jobstep (jstjobid, jstname, jstkind, jstcode, jstdbname)
+     VALUES ($1, $2, $3::character(1), 'SELECT 1', $4::name) RETURNING jstid`,
+    [jobid, opts.name ?? 'step', kind, kind === 's' ? 'postgres' : ''],
+  );
+}
+
+/** Fires daily at hour:00 (default 12:00) from FAR_START on. */
+export function insertSchedule(client: Client, jobid: number, opts: { hour?: number } = {}): Promise<number> {
+  return insert(
+    client,
+    `INSERT INTO pgagent.pga_schedule (jscjobid, jscname, jscstart, jscminutes, jschours)
+     VALUES ($1, 'schedule', $2, $3::boolean[], $4::boolean[]) RETURNING jscid`,
+    [jobid, FAR_START, boolArray(60, [1]), boolArray(24, [(opts.hour ?? 12) + 1])],
+  );
+}
+
+export function insertException(client: Client, jscid: number, date: string | null, time: string | null = null): Promise<number> {
+  return insert(
+    client,
+    'INSERT INTO pgagent.pga_exception (jexscid, jexdate, jextime) VALUES ($1, $2, $3) RETURNING jexid',
+    [jscid, date, time],
+  );
+}
+
+/** A finished run of the job with one step log row; returns the joblog id. */
+export async function insertRun(client: Client, jobid: number, jstid: number): Promise<number> {
+  const jlgid = await insert(
+    client,
+    "INSERT INTO pgagent.pga_joblog (jlgjobid, jlgstatus, jlgduration) VALUES ($1, 's', '1 second') RETURNING jlgid",
+    [jobid],
+  );
+  await client.query(
+    `INSERT INTO pgagent.pga_jobsteplog (jsljlgid, jsljstid, jslstatus, jslresult, jslduration, jsloutput)
+     VALUES ($1, $2, 's', 1, '1 second', 'out')`,
+    [jlgid, jstid],
+  );
+  return jlgid;
+}
+
+export const TABLES = [
+  'pga_jobagent', 'pga_jobclass', 'pga_job', 'pga_jobstep', 'pga_schedule', 'pga_exception', 'pga_joblog', 'pga_jobsteplog',
+];
+
+/** Row count of every pgagent table. */
+export async function tableCounts(client: Client): Promise<Record<string, number>> {
+  const sql = `SELECT ${TABLES.map((t) => `(SELECT count(*)::int FROM pgagent.${t}) AS ${t}`).join(', ')}`;
+  return (await client.query(sql)).rows[0];
+}
+
+/**
+ * A connection to the database with its time zone set to UTC, so FAR_FIRST_RUN holds: 4.2
+ * reads schedules in the session's zone, 4.3 in the database's (its TimeZone setting).
+ */
+export async function utcClient(db: TestDatabase): Promise<Client> {
+  await db.query(`ALTER DATABASE ${db.name} SET timezone = 'UTC'`);
+  return db.connect();
+}
