@@ -5,6 +5,6 @@
 -- would raise on.
 CREATE OR REPLACE FUNCTION pgagent.pga_selection(selected bool[], n int4) RETURNS bool[]
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN true = ANY (selected[1:n]) THEN selected ELSE array_fill(true, ARRAY[n]) END
+    SELECT CASE WHEN array_position(selected, true, 1) <= n THEN selected ELSE array_fill(true, ARRAY[n]) END
 $$;
 COMMENT ON FUNCTION pgagent.pga_selection(bool[], int4) IS 'A schedule selection array ready for the next-run search (all true when it selects nothing)';
