@@ -1,6 +1,6 @@
-// One burst: start the given agents on a fresh database, make n one-step jobs due at the same
-// instant, wait until every job has run (or a timeout), and measure what it cost. Shared by the
-// burst, batch-burst and multi-agent scenarios.
+// Bursts, shared by the burst, batch-burst and multi-agent scenarios: start the given agents on
+// a fresh database, make n one-step jobs due at the same instant, wait until every job has run
+// (or a timeout), measure what it cost; repeat, summarise and print.
 import { AgentKind } from './agents';
 import { BenchContext } from './context';
 import { createJobs, Outcome, outcome, runNow, Step, Tally, waitDrained } from './jobs';

@@ -175,18 +175,15 @@ export async function runNowLatencies(db: BenchDb, jobIds?: number[]): Promise<n
   return rows.map((r) => r.s);
 }
 
-/** Seconds from the minute boundary each run of the given scheduled jobs was due at to its start. */
-export async function scheduledLatencies(db: BenchDb, jobIds: number[]): Promise<number[]> {
+/**
+ * Seconds from the minute boundary each run of the given scheduled jobs was due at to its start,
+ * for the boundaries at or after `from`.
+ */
+export async function scheduledLatencies(db: BenchDb, jobIds: number[], from: Date): Promise<number[]> {
   const rows = await db.query<{ s: number }>(
     `SELECT extract(epoch FROM jlgstart - date_trunc('minute', jlgstart))::float8 AS s
-       FROM pgagent.pga_joblog WHERE jlgjobid = ANY($1)`,
-    [jobIds],
+       FROM pgagent.pga_joblog WHERE jlgjobid = ANY($1) AND date_trunc('minute', jlgstart) >= $2`,
+    [jobIds, from],
   );
   return rows.map((r) => r.s);
-}
-
-/** Number of runs (pga_joblog rows) of the given jobs. */
-export async function countRuns(db: BenchDb, jobIds: number[]): Promise<number> {
-  const [r] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgagent.pga_joblog WHERE jlgjobid = ANY($1)`, [jobIds]);
-  return r.n;
 }

@@ -49,10 +49,12 @@ async function main(): Promise<void> {
     killLiveAgents();
     cluster.destroy();
   };
-  process.once('SIGINT', () => {
-    cleanup();
-    process.exit(130);
-  });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      cleanup();
+      process.exit(130);
+    });
+  }
   try {
     const bench = new BenchCluster(cluster);
     bench.prepare();

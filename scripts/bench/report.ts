@@ -41,7 +41,8 @@ export function fmtQuantiles(q: Quantiles, digits = 3): string {
 }
 
 export function fmtRatio(r: number): string {
-  return Number.isFinite(r) ? `${r.toFixed(2)}x` : '-';
+  if (!Number.isFinite(r)) return '-';
+  return `${r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}x`; // 0.0034x, not 0.00x
 }
 
 /** Left-aligns the agent/config label so lines of one scenario line up. */

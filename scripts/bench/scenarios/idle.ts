@@ -44,7 +44,7 @@ export const idle: Scenario = {
         await sleep(seconds * 1000);
         const usage = await Promise.all(meters.map((m) => m.stop()));
         const calls = await ctx.bench.admin<{ role: string; query: string; calls: number }>(
-          `SELECT r.rolname AS role, left(regexp_replace(s.query, '\s+', ' ', 'g'), 200) AS query, s.calls::int AS calls
+          `SELECT r.rolname AS role, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 200) AS query, s.calls::int AS calls
              FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
             WHERE r.rolname = ANY($1) ORDER BY s.calls DESC`,
           [agents.map((a) => a.role)],

@@ -4,7 +4,7 @@
 // bound by waiting, and the same moment's machine noise then hits both alike.
 import { AgentFlags, AgentKind } from '../agents';
 import { BenchContext, Scenario } from '../context';
-import { countRuns, createJobs, runNow, runNowLatencies, scheduledLatencies, STEPS } from '../jobs';
+import { createJobs, runNow, runNowLatencies, scheduledLatencies, STEPS } from '../jobs';
 import { fmtQuantiles, label, ratioLine } from '../report';
 import { failed, perAgent, withSession } from '../session';
 import { quantiles, Quantiles } from '../stats';
@@ -13,6 +13,12 @@ import { msToNextMinute, sleep, waitFor } from '../wait';
 const SCHEDULED_JOBS = 3;
 /** Longest wait after the last due instant: above either agent's default poll (10 s). */
 const SETTLE_MS = 15_000;
+/**
+ * Scheduled samples are the steady state: minute boundaries at least this long (more than a
+ * default poll) after the schedules were created. A boundary sooner than that is a schedule
+ * the agent may not have seen yet, which "Run now" already measures.
+ */
+const SCHEDULE_LEAD_MS = 12_000;
 
 interface Phase {
   name: string;
@@ -38,21 +44,25 @@ async function measure(ctx: BenchContext, kind: AgentKind, phase: Phase): Promis
     const runNowIds = await createJobs(s.db, phase.samples, STEPS.select);
     const scheduledIds = await createJobs(s.db, SCHEDULED_JOBS, STEPS.select, { everyMinute: true });
     const start = Date.now();
-    const lastDue = Math.max(phase.windowMs, msToNextMinute() + (phase.boundaries - 1) * 60_000);
+    const toFirst = msToNextMinute() + (msToNextMinute() < SCHEDULE_LEAD_MS ? 60_000 : 0);
+    const firstBoundary = new Date(Math.round((start + toFirst) / 60_000) * 60_000);
+    const lastDue = Math.max(phase.windowMs, toFirst + (phase.boundaries - 1) * 60_000);
     const offsets = runNowIds.map(() => Math.random() * phase.windowMs).sort((a, b) => a - b);
     for (const [i, offset] of offsets.entries()) {
       await sleep(start + offset - Date.now());
       await runNow(s.db, [runNowIds[i]]);
     }
-    const all = [...runNowIds, ...scheduledIds];
     const expected = phase.samples + SCHEDULED_JOBS * phase.boundaries;
+    const samples = async (): Promise<[number[], number[]]> => [
+      await runNowLatencies(s.db),
+      await scheduledLatencies(s.db, scheduledIds, firstBoundary),
+    ];
     await waitFor(
-      async () => ((await countRuns(s.db, all)) >= expected ? true : undefined),
+      async () => ((await samples()).flat().length >= expected ? true : undefined),
       start + lastDue + SETTLE_MS - Date.now(),
       250,
     );
-    const runNowSeconds = await runNowLatencies(s.db);
-    const scheduledSeconds = await scheduledLatencies(s.db, scheduledIds);
+    const [runNowSeconds, scheduledSeconds] = await samples();
     return {
       runNow: quantiles(runNowSeconds),
       scheduled: quantiles(scheduledSeconds),
@@ -71,7 +81,10 @@ export const pickup: Scenario = {
       { name: 'default poll', flags: {}, samples: quick ? 8 : 20, windowMs: quick ? 15_000 : 40_000, boundaries: quick ? 1 : 2 },
       { name: '-t 1', flags: { poll: 1 }, samples: quick ? 8 : 20, windowMs: quick ? 10_000 : 30_000, boundaries: 1 },
     ];
-    ctx.report.line(`pickup latency (jlgstart - due; one run per agent and poll, samples spread at random; agents run side by side)`);
+    ctx.report.line(
+      `pickup latency (jlgstart - due; one run per agent and poll; "Run now" at random instants, schedules at minute ` +
+        `boundaries ${SCHEDULE_LEAD_MS / 1000} s or more after they were created; agents side by side)`,
+    );
     const results: Record<string, unknown> = {};
     for (const phase of phases) {
       const byAgent = await perAgent(ctx, (kind) => measure(ctx, kind, phase), { concurrent: true });
