@@ -1,7 +1,7 @@
 // Benchmark of the next-run function (prints figures; not a test): our
 // pgagent.pga_next_schedule_after against pgAgent 4.2's pga_next_schedule on the same generated
 // corpus, one server, one run. pgAgent's function is taken at run time from Debian's pgagent
-// package (apt-get download, dpkg-deb -x) and loaded into a scratch schema with its now()
+// package (scripts/upstream-pgagent.sh: apt-get download, dpkg-deb -x) and loaded into a scratch schema with its now()
 // redirected to an injectable clock; none of its code is kept.
 //
 // What is timed (METHOD below, also printed): inside the server, clock_timestamp() right before
@@ -18,7 +18,6 @@
 // `npm run bench` calls benchNextRun() on its own cluster.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
 import { Cluster, withScratchCluster } from './cluster';
@@ -36,34 +35,22 @@ const METHOD =
 
 type Which = 'ours' | 'upstream' | 'floor';
 
-/** pgAgent 4.2's CREATE FUNCTION for pga_next_schedule, from Debian's package. */
+/** pgAgent 4.2's CREATE FUNCTION for pga_next_schedule, from Debian's package (fetched by scripts/upstream-pgagent.sh). */
 function upstreamFunction(): { sql: string; version: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgagent-upstream-'));
-  try {
-    fs.chmodSync(dir, 0o755); // apt's sandbox user writes the download here
-    const download = () => execFileSync('apt-get', ['download', '-qq', 'pgagent'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-    try {
-      download();
-    } catch {
-      execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'pipe'] }); // stale package lists
-      download();
-    }
-    const deb = fs.readdirSync(dir).find((f) => f.endsWith('.deb'));
-    if (!deb) throw new Error('apt-get download pgagent produced no package');
-    execFileSync('dpkg-deb', ['-x', path.join(dir, deb), path.join(dir, 'root')]);
-    const script = execFileSync('find', [path.join(dir, 'root'), '-name', 'pgagent--4.2.sql'], { encoding: 'utf8' }).split('\n')[0];
-    const text = fs.readFileSync(script, 'utf8');
-    const start = text.indexOf('CREATE OR REPLACE FUNCTION pgagent.pga_next_schedule(');
-    const end = text.indexOf("' LANGUAGE 'plpgsql'", start);
-    if (start < 0 || end < 0) throw new Error(`no pga_next_schedule in ${script}`);
-    const sql = text
-      .slice(start, text.indexOf(';', end) + 1)
-      .replace('pgagent.pga_next_schedule(', `${UPSTREAM}.pga_next_schedule(`)
-      .replace(/\bnow\(\)/g, `${UPSTREAM}.now()`);
-    return { sql, version: deb.replace(/\.deb$/, '') };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const fetcher = path.resolve(__dirname, '..', '..', 'scripts', 'upstream-pgagent.sh');
+  const binary = execFileSync('bash', [fetcher], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const root = path.resolve(path.dirname(binary), '..', '..');
+  const script = execFileSync('find', [root, '-name', 'pgagent--4.2.sql'], { encoding: 'utf8' }).split('\n')[0];
+  const text = fs.readFileSync(script, 'utf8');
+  const start = text.indexOf('CREATE OR REPLACE FUNCTION pgagent.pga_next_schedule(');
+  const end = text.indexOf("' LANGUAGE 'plpgsql'", start);
+  if (start < 0 || end < 0) throw new Error(`no pga_next_schedule in ${script}`);
+  const sql = text
+    .slice(start, text.indexOf(';', end) + 1)
+    .replace('pgagent.pga_next_schedule(', `${UPSTREAM}.pga_next_schedule(`)
+    .replace(/\bnow\(\)/g, `${UPSTREAM}.now()`);
+  const deb = fs.readdirSync(path.dirname(root)).find((f) => f.endsWith('.deb')) ?? 'pgagent';
+  return { sql, version: deb.replace(/\.deb$/, '') };
 }
 
 async function prepare(client: Client, upstreamSql: string): Promise<void> {
