@@ -3,6 +3,7 @@
 // does: when the server refused TLS, the TLS handshake failed or the server rejected the login.
 import { ClientConfig, DatabaseError, Pool, PoolClient, PoolConfig } from 'pg';
 import { describeError } from './pg-errors';
+import { sleep } from './timers';
 
 /**
  * Calls connect with each attempt in turn until one succeeds. Throws each attempt's error, as
@@ -81,6 +82,40 @@ export class FallbackPool {
     } catch (e) {
       await pool.end();
       throw e;
+    }
+  }
+}
+
+/** Refusals that pass by themselves: too many clients (53300), server starting up (57P03). */
+const BUSY_CODES = new Set(['53300', '57P03']);
+
+export function serverBusy(e: unknown): boolean {
+  if (e instanceof AggregateError) return e.errors.some(serverBusy);
+  return e instanceof DatabaseError && BUSY_CODES.has(e.code ?? '');
+}
+
+const FIRST_BUSY_RETRY_MS = 250;
+const MAX_BUSY_RETRY_MS = 5_000;
+
+/**
+ * A connection from the pool, waiting with back-off while the server is busy (another client
+ * may hold every connection for a moment), up to maxWaitMs or until signal aborts. onBusy is
+ * told of each wait; any other error is thrown at once.
+ */
+export async function connectWhenFree(
+  pool: FallbackPool,
+  signal: AbortSignal,
+  maxWaitMs: number,
+  onBusy: (e: unknown, waitMs: number) => void,
+): Promise<PoolClient> {
+  const giveUpAt = Date.now() + maxWaitMs;
+  for (let waitMs = FIRST_BUSY_RETRY_MS; ; waitMs = Math.min(waitMs * 2, MAX_BUSY_RETRY_MS)) {
+    try {
+      return await pool.connect();
+    } catch (e) {
+      if (!serverBusy(e) || signal.aborted || Date.now() + waitMs > giveUpAt) throw e;
+      onBusy(e, waitMs);
+      await sleep(waitMs, signal);
     }
   }
 }

@@ -5,12 +5,18 @@
 // context. Afterwards the connection is reset (an open transaction rolled back, DISCARD ALL) so
 // nothing a step leaves behind reaches the next one; a connection that cannot be reset is closed.
 import { PoolClient, Query, QueryResult } from 'pg';
+import { connectWhenFree } from '../connect';
 import { ConninfoError } from '../connection';
 import { BoundedOutput } from '../output';
 import { describeError, formatError, formatServerMessage, isConnectionError, ServerMessage } from '../pg-errors';
 import { Target, TargetPools } from '../pools';
 import { failedStep, Step, StepOutcome, StepRunner } from './step';
 
+/**
+ * How long a step waits for a connection while its server refuses them as busy (too many
+ * clients, starting up) before it fails: another client may hold every connection for a moment.
+ */
+const BUSY_WAIT_MS = 60_000;
 /** After a cancel request, how long the statement gets to stop before its connection is closed. */
 const CANCEL_WAIT_MS = 5_000;
 
@@ -23,19 +29,24 @@ export function sqlStepRunner(pools: TargetPools): StepRunner {
       if (e instanceof ConninfoError) return failedStep(`invalid connection string in step: ${e.message}`);
       throw e;
     }
+    const output = new BoundedOutput();
     let client: PoolClient;
     try {
-      client = await target.pool.connect();
+      client = await connectWhenFree(target.pool, signal, BUSY_WAIT_MS, (e, waitMs) =>
+        output.appendLine(`[${target.label} is busy (${describeError(e)}); trying again in ${waitMs} ms]`),
+      );
     } catch (e) {
-      return failedStep(`could not connect to ${target.label}: ${describeError(e)}`);
+      output.appendLine(`could not connect to ${target.label}: ${describeError(e)}`);
+      return { ok: false, result: -1, output: output.text() };
     }
-    return runOn(client, step.jstcode, signal, (pid) => pools.cancel(target, pid));
+    return runOn(client, step.jstcode, output, signal, (pid) => pools.cancel(target, pid));
   };
 }
 
 async function runOn(
   client: PoolClient,
   code: string,
+  output: BoundedOutput,
   signal: AbortSignal,
   cancelBackend: (pid: number) => Promise<void>,
 ): Promise<StepOutcome> {
@@ -43,7 +54,6 @@ async function runOn(
     client.release();
     return failedStep(`not started: ${String(signal.reason)}`);
   }
-  const output = new BoundedOutput();
   const onNotice = (n: ServerMessage): void => output.appendLine(formatServerMessage(n));
   let force: NodeJS.Timeout | undefined;
   const onAbort = (): void => {
