@@ -1,8 +1,10 @@
-// The poll loop: clear dead agents, claim due jobs up to the free run slots, hand them to the
-// run starter, then sleep until the earlier of the poll interval and the next job's jobnextrun
-// (so a job due at 10:05:00 starts then, not up to a poll interval later). A finished run, or
-// anything else calling wake(), ends the sleep early. While the service connection is down the
-// loop waits for the reconnect.
+// The poll loop: one read-only probe, then only if it says so clear dead agents and claim due
+// jobs up to the free run slots, handing them to the run starter; then sleep until the earlier
+// of the poll interval and the next job's jobnextrun (so a job due at 10:05:00 starts then, not
+// up to a poll interval later). So an idle poll costs one statement. A finished run or a
+// NOTIFY (a job changed) calls wake(), which ends the sleep early; wakes during a poll are
+// coalesced into one more poll. While the service connection is down the loop waits for the
+// reconnect.
 import { DatabaseError } from 'pg';
 import { ClaimedJob } from './job-runner';
 import { Logger } from './logger';
@@ -75,16 +77,25 @@ export class PollLoop {
   private async poll(maxWaitMs: number): Promise<number> {
     const { service, logger } = this.deps;
     const { station, maxJobs } = this.options;
-    await service.sweepZombies();
+    const probe = (await service.query<Probe>(q.POLL_PROBE, [station])).rows[0];
+    const swept = probe.zombies ? await service.sweepZombies() : 0;
     const free = maxJobs - this.deps.running();
-    if (free > 0 && !this.stopping.signal.aborted) {
+    if (probe.due && free > 0 && !this.stopping.signal.aborted) {
       const claimed = (await service.query<{ jobid: number; jobname: string }>(q.CLAIM_DUE_JOBS, [station, free])).rows;
       for (const job of claimed) {
         logger.debug(`claimed job ${job.jobid} (${job.jobname})`);
         this.deps.startRun(job);
       }
     }
-    const next = (await service.query<{ seconds: number | null }>(q.SECONDS_TO_NEXT_RUN, [station])).rows[0].seconds;
+    // Jobs the sweep released have a new jobnextrun the probe did not see: look again at once.
+    if (swept > 0) return 0;
+    const next = probe.seconds;
     return next === null ? maxWaitMs : Math.min(maxWaitMs, Math.max(0, next * 1000) + DUE_MARGIN_MS);
   }
 }
+
+type Probe = {
+  zombies: boolean;
+  due: boolean;
+  seconds: number | null;
+};

@@ -29,7 +29,7 @@ export async function runAgent(options: AgentOptions, logger: Logger): Promise<n
   const runs = new Runs();
   const service = new ServiceConnection(
     { params, station: options.hostname, retrySeconds: options.retrySeconds },
-    { runningJobs: () => runs.jobIds(), jobsLost: (ids) => runs.abort(TAKEN_OVER, ids) },
+    { runningJobs: () => runs.jobIds(), jobsLost: (ids) => runs.abort(TAKEN_OVER, ids), jobsChanged: () => loop.wake() },
     logger,
   );
   const pools = new TargetPools(params, () => service.server, options.maxJobs, logger);

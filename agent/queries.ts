@@ -86,12 +86,28 @@ UPDATE pgagent.pga_job SET jobagentid = pg_backend_pid(), joblastrun = now()
       FOR UPDATE SKIP LOCKED)
 RETURNING jobid, jobname`;
 
-/** Seconds until the next job for station $1 is due (NULL: none scheduled). */
-export const SECONDS_TO_NEXT_RUN = `
-SELECT extract(epoch FROM min(jobnextrun) - clock_timestamp())::float8 AS seconds
-  FROM pgagent.pga_job
- WHERE jobenabled AND jobagentid IS NULL AND jobnextrun > now()
-   AND (jobhostagent = '' OR jobhostagent = $1)`;
+/**
+ * A poll's first statement, read-only, and an idle poll's only one: whether a dead agent is
+ * registered (as SWEEP_ZOMBIES decides it), whether a job is due for station $1, and the
+ * seconds until its next one (NULL: none scheduled). The sweep and the claim run only when
+ * it says so. A due job is excluded from `seconds`, so one nobody can claim yet is no busy loop.
+ */
+export const POLL_PROBE = `
+SELECT EXISTS (SELECT 1 FROM pgagent.pga_jobagent a
+                WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity s WHERE s.pid = a.jagpid)) AS zombies,
+       EXISTS (SELECT 1 FROM pgagent.pga_job
+                WHERE jobenabled AND jobagentid IS NULL AND jobnextrun <= now()
+                  AND (jobhostagent = '' OR jobhostagent = $1)) AS due,
+       (SELECT extract(epoch FROM min(jobnextrun) - clock_timestamp())::float8
+          FROM pgagent.pga_job
+         WHERE jobenabled AND jobagentid IS NULL AND jobnextrun > now()
+           AND (jobhostagent = '' OR jobhostagent = $1)) AS seconds`;
+
+/**
+ * Extension 4.3's trigger pga_job_notify notifies this channel when a job becomes due sooner
+ * than an agent may know (Run now, a new or changed schedule). Without it (4.2) nothing comes.
+ */
+export const LISTEN = 'LISTEN pgagent_job';
 
 // The run's statements below are retried after a reconnect, so each must be safe to repeat:
 // log ids are drawn first and rows inserted with them ON CONFLICT DO NOTHING, and updates only

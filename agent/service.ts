@@ -1,7 +1,8 @@
 // The service connection: the agent's one connection to the database holding the pgagent
 // schema. Its backend pid is the agent's identity in pga_jobagent, so a new connection means a
 // new identity: after a reconnect the agent registers again and, in the same transaction, moves
-// the jobs it is still running to the new pid (see register()).
+// the jobs it is still running to the new pid (see register()). Each connection also LISTENs
+// for changed jobs, so a reconnect listens again.
 import { Client, ClientConfig, DatabaseError } from 'pg';
 import { firstThatConnects } from './connect';
 import { attemptsPerHost, ConnParams } from './connection';
@@ -21,6 +22,8 @@ export interface ServiceHooks {
   runningJobs(): number[];
   /** Jobs a reconnect could not keep: another agent recorded their runs aborted meanwhile. */
   jobsLost(jobIds: number[]): void;
+  /** A job may have become due sooner than the agent knows (a NOTIFY on pgagent_job). */
+  jobsChanged(): void;
 }
 
 export interface ServiceOptions {
@@ -116,11 +119,13 @@ export class ServiceConnection {
   }
 
   /**
-   * Clears dead agents (see SWEEP_ZOMBIES). Our own pid is alive, so it is never among them.
-   * Throws ServiceDown like query().
+   * Clears dead agents (see SWEEP_ZOMBIES) and returns how many. Our own pid is alive, so it is
+   * never among them. Throws ServiceDown like query().
    */
-  async sweepZombies(): Promise<void> {
-    reportSwept(this.logger, (await this.query(q.SWEEP_ZOMBIES, [[], []])).rows);
+  async sweepZombies(): Promise<number> {
+    const { rows } = await this.query(q.SWEEP_ZOMBIES, [[], []]);
+    reportSwept(this.logger, rows);
+    return rows.length;
   }
 
   /**
@@ -151,6 +156,9 @@ export class ServiceConnection {
     const client = await this.open();
     try {
       await checkSchema(client, this.options.params);
+      // Listen before the loop's first probe on this connection, so no later change goes unheard.
+      client.on('notification', () => this.hooks.jobsChanged());
+      await client.query(q.LISTEN);
       await this.register(client);
     } catch (e) {
       await client.end().catch(() => {});

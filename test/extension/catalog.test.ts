@@ -218,6 +218,7 @@ const V43: Expected = {
   triggers: sorted([
     ...V42.triggers!,
     'CREATE TRIGGER pga_job_claim_guard BEFORE UPDATE OF jobagentid ON pgagent.pga_job FOR EACH ROW EXECUTE FUNCTION pgagent.pga_job_claim_guard() enabled=O',
+    'CREATE TRIGGER pga_job_notify AFTER INSERT OR UPDATE ON pgagent.pga_job FOR EACH ROW WHEN ((new.jobenabled AND (new.jobagentid IS NULL) AND (new.jobnextrun IS NOT NULL))) EXECUTE FUNCTION pgagent.pga_job_notify() enabled=O',
   ]),
 };
 
