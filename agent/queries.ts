@@ -8,6 +8,12 @@ export const SCHEMA_CHECK = `
 SELECT to_regclass('pgagent.pga_job') IS NOT NULL AS has_schema,
        to_regprocedure('pgagent.pgagent_schema_version()') IS NOT NULL AS has_version_function`;
 
+/** An agent row (alias a) whose backend is gone: the probe and the sweep must agree on it. */
+const AGENT_IS_DEAD = 'NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity s WHERE s.pid = a.jagpid)';
+
+/** A job that station $1 may claim once it is due: the probe and the claim must agree on it. */
+const CLAIMABLE_BY_STATION = "jobenabled AND jobagentid IS NULL AND (jobhostagent = '' OR jobhostagent = $1)";
+
 export const SCHEMA_VERSION = 'SELECT pgagent.pgagent_schema_version() AS version';
 
 export const BACKEND_PID = 'SELECT pg_backend_pid() AS pid';
@@ -27,7 +33,7 @@ export const DEREGISTER = 'DELETE FROM pgagent.pga_jobagent WHERE jagpid = pg_ba
 export const SWEEP_ZOMBIES = `
 WITH zombies AS (
   SELECT jagpid, jagstation FROM pgagent.pga_jobagent a
-   WHERE (a.jagpid = ANY($1::int4[]) OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity s WHERE s.pid = a.jagpid))
+   WHERE (a.jagpid = ANY($1::int4[]) OR ${AGENT_IS_DEAD})
      AND NOT a.jagpid = ANY($2::int4[])
      FOR UPDATE SKIP LOCKED
 ), jobs AS (
@@ -79,8 +85,7 @@ export const CLAIM_DUE_JOBS = `
 UPDATE pgagent.pga_job SET jobagentid = pg_backend_pid(), joblastrun = now()
  WHERE jobid IN (
    SELECT jobid FROM pgagent.pga_job
-    WHERE jobenabled AND jobagentid IS NULL AND jobnextrun <= now()
-      AND (jobhostagent = '' OR jobhostagent = $1)
+    WHERE ${CLAIMABLE_BY_STATION} AND jobnextrun <= now()
     ORDER BY jobnextrun
     LIMIT $2
       FOR UPDATE SKIP LOCKED)
@@ -93,15 +98,10 @@ RETURNING jobid, jobname`;
  * it says so. A due job is excluded from `seconds`, so one nobody can claim yet is no busy loop.
  */
 export const POLL_PROBE = `
-SELECT EXISTS (SELECT 1 FROM pgagent.pga_jobagent a
-                WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity s WHERE s.pid = a.jagpid)) AS zombies,
-       EXISTS (SELECT 1 FROM pgagent.pga_job
-                WHERE jobenabled AND jobagentid IS NULL AND jobnextrun <= now()
-                  AND (jobhostagent = '' OR jobhostagent = $1)) AS due,
+SELECT EXISTS (SELECT 1 FROM pgagent.pga_jobagent a WHERE ${AGENT_IS_DEAD}) AS zombies,
+       EXISTS (SELECT 1 FROM pgagent.pga_job WHERE ${CLAIMABLE_BY_STATION} AND jobnextrun <= now()) AS due,
        (SELECT extract(epoch FROM min(jobnextrun) - clock_timestamp())::float8
-          FROM pgagent.pga_job
-         WHERE jobenabled AND jobagentid IS NULL AND jobnextrun > now()
-           AND (jobhostagent = '' OR jobhostagent = $1)) AS seconds`;
+          FROM pgagent.pga_job WHERE ${CLAIMABLE_BY_STATION} AND jobnextrun > now()) AS seconds`;
 
 /**
  * Extension 4.3's trigger pga_job_notify notifies this channel when a job becomes due sooner
