@@ -2,12 +2,16 @@
 # PostgreSQL's share directory (PGXS). PG_CONFIG picks the server version.
 PG_CONFIG ?= pg_config
 
+# Released scripts are frozen in extension/released/ exactly as they shipped (see
+# extension/README.md); only versions not yet released are built from their lists.
 VERSION_LISTS := $(wildcard extension/versions/*.list)
 SQL_SOURCES   := $(shell find extension/sql -name '*.sql')
-EXT_SCRIPTS   := $(patsubst extension/versions/%.list,extension/build/pgagent--%.sql,$(VERSION_LISTS))
+RELEASED      := $(wildcard extension/released/pgagent--*.sql)
+UNRELEASED    := $(filter-out $(patsubst extension/released/pgagent--%.sql,extension/versions/%.list,$(RELEASED)),$(VERSION_LISTS))
+EXT_SCRIPTS   := $(patsubst extension/versions/%.list,extension/build/pgagent--%.sql,$(UNRELEASED))
 
 MODULEDIR  = extension
-DATA       = extension/pgagent.control
+DATA       = extension/pgagent.control $(RELEASED)
 DATA_built = $(EXT_SCRIPTS)
 EXTRA_CLEAN = extension/build dist
 

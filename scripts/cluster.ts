@@ -7,7 +7,10 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
-export const DEFAULT_PG_BIN = process.env.PGAGENT_PG_BIN || '/usr/lib/postgresql/15/bin';
+/** The server binaries: the private tree of scripts/pg-env.sh (PGAGENT_PG_BIN), else the system's for PG_MAJOR. */
+export function defaultPgBin(): string {
+  return process.env.PGAGENT_PG_BIN || `/usr/lib/postgresql/${process.env.PG_MAJOR || '15'}/bin`;
+}
 const SERVER_USER = 'postgres';
 const OWNER_FILE = 'owner.pid';
 
@@ -163,7 +166,7 @@ export function processAlive(pid: number): boolean {
  * Stops and removes clusters left behind by runs that died (their owner pid is gone),
  * so a crashed test run never leaves servers or disk behind for the next one.
  */
-export function sweepStaleClusters(prefix: string, pgBin = DEFAULT_PG_BIN): string[] {
+export function sweepStaleClusters(prefix: string, pgBin = defaultPgBin()): string[] {
   const tmp = os.tmpdir();
   const swept: string[] = [];
   for (const name of fs.readdirSync(tmp)) {
@@ -193,7 +196,7 @@ export function sweepStaleClusters(prefix: string, pgBin = DEFAULT_PG_BIN): stri
 
 /** Creates (initdb) and starts a cluster. With baseDir, an existing cluster there is reused. */
 export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
-  const pgBin = opts.pgBin ?? DEFAULT_PG_BIN;
+  const pgBin = opts.pgBin ?? defaultPgBin();
   const baseDir = opts.baseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), opts.prefix ?? 'pgagent-cluster-'));
   const dataDir = path.join(baseDir, 'data');
   const socketDir = path.join(baseDir, 'sock');

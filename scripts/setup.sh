@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs everything pgagent needs on a Debian machine with Node 20, then builds and installs
-# the extension. Safe to run again: it only installs what is missing.
+# Installs everything pgagent needs on a Debian machine with Node 20, then builds the extension
+# scripts and the agent. Safe to run again: it only installs what is missing. PG_MAJOR picks the
+# PostgreSQL major (scripts/pg-env.sh). Nothing here installs into PostgreSQL's own directories:
+# tests, demo and bench use a private server tree (scripts/pg-tree.sh); `make install` is for you.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PG_MAJOR=${PG_MAJOR:-15}
-PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
+source scripts/pg-env.sh
+PG_BIN=$PG_SYSTEM_BIN
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 
@@ -31,6 +33,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
   touch node_modules
 fi
 
-echo "setup: building and installing the extension and the agent"
+echo "setup: building the extension scripts and the agent"
 make -s PG_CONFIG="$PG_BIN/pg_config"
-$SUDO make -s install PG_CONFIG="$PG_BIN/pg_config" >/dev/null

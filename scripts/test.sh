@@ -3,6 +3,7 @@
 # Extra arguments go to jest (e.g. scripts/test.sh test/extension).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/pg-env.sh
 bash scripts/setup.sh
 # pgAgent 4.2's own agent, for the tests that run ours beside it.
 PGAGENT_CPP_BINARY=$(bash scripts/upstream-pgagent.sh)
