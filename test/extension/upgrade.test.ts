@@ -5,6 +5,7 @@ import { catalogSnapshot } from '../helpers/catalog';
 import { createTestDatabase, TestDatabase, testCluster } from '../helpers/db';
 import { insertException, insertJob, insertRun, insertSchedule, insertStep, tableCounts } from '../helpers/jobs';
 import { extensionDdl } from '../helpers/pgdump';
+import { controlDefaultVersion } from '../helpers/versions';
 
 const cluster = testCluster();
 const lines = (out: string): string[] => out.split('\n').filter(Boolean);
@@ -43,7 +44,7 @@ const freshSnapshot = (version: string): Promise<Snapshot> => {
 
 test('the shipped versions and their paths are found', () => {
   expect(VERSIONS).toEqual(expect.arrayContaining(['3.4', '4.0', '4.1', '4.2', '4.3']));
-  expect(DEFAULT_VERSION).toBe('4.3');
+  expect(DEFAULT_VERSION).toBe(controlDefaultVersion());
   // Every older version reaches the default one.
   for (const v of VERSIONS.filter((v) => v !== DEFAULT_VERSION)) {
     expect(PATHS).toContainEqual([v, DEFAULT_VERSION]);
@@ -60,17 +61,17 @@ test.each(PATHS)('%s updated to %s equals a fresh install of it', async (from, t
   expect(updated.ddl).toEqual(expected.ddl);
 });
 
-test('CREATE EXTENSION pgagent installs 4.3', async () => {
+test('CREATE EXTENSION pgagent installs the default version', async () => {
   const db = await createTestDatabase({ extension: false });
   try {
     await db.query('CREATE EXTENSION pgagent');
-    expect(await db.query("SELECT extversion FROM pg_extension WHERE extname = 'pgagent'")).toEqual([{ extversion: '4.3' }]);
+    expect(await db.query("SELECT extversion FROM pg_extension WHERE extname = 'pgagent'")).toEqual([{ extversion: DEFAULT_VERSION }]);
   } finally {
     await db.drop();
   }
 });
 
-test('ALTER EXTENSION pgagent UPDATE takes 4.2 to 4.3 and keeps user rows', async () => {
+test('ALTER EXTENSION pgagent UPDATE takes 4.2 to the default version and keeps user rows', async () => {
   await withDatabase('4.2', async (db) => {
     const client = await db.connect();
     try {
@@ -81,7 +82,7 @@ test('ALTER EXTENSION pgagent UPDATE takes 4.2 to 4.3 and keeps user rows', asyn
       const before = await tableCounts(client);
       await client.query('ALTER EXTENSION pgagent UPDATE');
       expect((await client.query("SELECT extversion FROM pg_extension WHERE extname = 'pgagent'")).rows).toEqual([
-        { extversion: '4.3' },
+        { extversion: DEFAULT_VERSION },
       ]);
       expect(await tableCounts(client)).toEqual(before);
     } finally {
