@@ -74,7 +74,7 @@ export class ServiceConnection {
         if (e instanceof StartupError) throw e;
         if (isFatal(e)) throw new StartupError(fatalMessage(e, this.options.params));
         this.logger.error(`could not connect to the service database: ${describeError(e)}; retrying in ${this.options.retrySeconds} s`);
-        await sleep(this.options.retrySeconds * 1000, AbortSignal.any([stop, this.closing.signal]));
+        await sleep(this.options.retrySeconds * 1000, stop, this.closing.signal);
       }
     }
     return false;

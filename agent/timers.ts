@@ -1,16 +1,20 @@
 // Waiting that can be cut short: by an abort signal, or by a Waker's wake().
 
-/** Resolves after ms, or as soon as the signal aborts. Never rejects. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Resolves after ms, or as soon as one of the signals aborts. Never rejects. Takes several
+ * signals itself because AbortSignal.any is newer than Node 18.
+ */
+export function sleep(ms: number, ...signals: (AbortSignal | undefined)[]): Promise<void> {
+  const given = signals.filter((s): s is AbortSignal => s !== undefined);
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
+    if (given.some((s) => s.aborted)) return resolve();
     const done = (): void => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+      for (const s of given) s.removeEventListener('abort', done);
       resolve();
     };
     const timer = setTimeout(done, Math.max(0, ms));
-    signal?.addEventListener('abort', done, { once: true });
+    for (const s of given) s.addEventListener('abort', done, { once: true });
   });
 }
 
@@ -33,8 +37,7 @@ export class Waker {
       return;
     }
     this.controller = new AbortController();
-    const both = signal ? AbortSignal.any([signal, this.controller.signal]) : this.controller.signal;
-    await sleep(ms, both);
+    await sleep(ms, signal, this.controller.signal);
     this.controller = null;
     this.pending = false;
   }
