@@ -17,5 +17,5 @@ mv "$lib/bin.new" "$lib/bin"
 mv "$share.new" "$share"
 ln -sfn "/usr/lib/postgresql/$PG_MAJOR/lib" "$lib/lib"
 chmod -R a+rX "$PG_TREE"
-make -s install PG_CONFIG="$PGAGENT_PG_BIN/pg_config" >/dev/null
+make -s install WITH_AGENT=no PG_CONFIG="$PGAGENT_PG_BIN/pg_config" >/dev/null
 echo "$PGAGENT_PG_BIN"
