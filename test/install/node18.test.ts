@@ -1,0 +1,58 @@
+// The built agent on Node 18: on 18.20.4 (Debian 12's own nodejs) and on 18.0.0 (the oldest
+// release package.json's engines admit), each a binary from the npm registry (scripts/node18.sh),
+// it runs an SQL and a batch step on the scratch cluster, picks up "Run now" and shuts down
+// cleanly.
+import { execFileSync, spawn } from 'child_process';
+import * as path from 'path';
+import { AgentProcess } from '../helpers/agent-process';
+import { createTestDatabase, TestDatabase } from '../helpers/db';
+import { createJob, runNow, waitForRuns } from '../agent/fixtures';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'dist', 'agent', 'cli.js');
+
+describe.each(['18.20.4', '18.0.0'])('Node %s', (version) => {
+  let node: string;
+  let db: TestDatabase;
+  let agent: AgentProcess | undefined;
+
+  beforeAll(async () => {
+    node = execFileSync('bash', ['scripts/node18.sh', version], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    db = await createTestDatabase();
+  }, 300_000);
+
+  afterAll(async () => {
+    await agent?.stop('SIGKILL');
+    await db?.drop();
+  });
+
+  test('the binary is that release', () => {
+    expect(execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()).toBe(`v${version}`);
+  });
+
+  test('the agent prints its version', () => {
+    expect(execFileSync(node, [CLI, '--version'], { encoding: 'utf8' })).toMatch(/^pgagent \d+\.\d+\.\d+ /);
+  });
+
+  test('the agent runs a job with an SQL and a batch step, then stops on SIGTERM', async () => {
+    await db.query('CREATE TABLE public.ran (at timestamptz)');
+    agent = new AgentProcess(spawn(node, [CLI, '-f', '-t', '1', '-l', '2', db.conninfo], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    await agent.waitForLog(/pgagent started/);
+    const jobid = await createJob(db, {
+      steps: [
+        { code: 'INSERT INTO public.ran VALUES (now())' },
+        { kind: 'b', code: '#!/bin/sh\necho "batch ok"\n' },
+      ],
+    });
+    await runNow(db, jobid);
+    const [run] = await waitForRuns(db, jobid);
+    expect(run.jlgstatus).toBe('s');
+    expect(run.steps).toMatchObject([
+      { jslstatus: 's', jslresult: 1 },
+      { jslstatus: 's', jslresult: 0, jsloutput: expect.stringContaining('batch ok') },
+    ]);
+    expect(await db.query('SELECT * FROM public.ran')).toHaveLength(1);
+    expect(await agent.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(agent.log).not.toMatch(/TypeError|is not a function/);
+  });
+});
