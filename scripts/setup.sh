@@ -16,6 +16,7 @@ packages=()
 [ -f "/usr/lib/postgresql/$PG_MAJOR/lib/pgxs/src/makefiles/pgxs.mk" ] || packages+=("postgresql-server-dev-$PG_MAJOR")
 command -v make >/dev/null || packages+=(make)
 command -v openssl >/dev/null || packages+=(openssl)  # the TLS tests make a server certificate
+command -v systemd-analyze >/dev/null || packages+=(systemd)  # the tests verify the service units
 id postgres >/dev/null 2>&1 || packages+=("postgresql-$PG_MAJOR")
 
 if [ ${#packages[@]} -gt 0 ]; then
