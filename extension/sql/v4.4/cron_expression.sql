@@ -27,8 +27,8 @@ BEGIN
     day_field := coalesce(day_field, pgagent.pga_cron_text(monthdays[1:31], 1));
     weekday_field := pgagent.pga_cron_text(pgagent.pga_selection(s.jscweekdays, 7), 0);
     IF left(day_field, 1) <> '*' AND left(weekday_field, 1) <> '*' THEN
-        day_field := CASE WHEN day_field = '$' THEN day_field ELSE pgagent.pga_cron_text(monthdays[1:31], 1, 2) END;
-        weekday_field := pgagent.pga_cron_text(pgagent.pga_selection(s.jscweekdays, 7), 0, 2);
+        day_field := CASE WHEN day_field = '$' THEN day_field ELSE pgagent.pga_cron_text(monthdays[1:31], 1, 1) END;
+        weekday_field := pgagent.pga_cron_text(pgagent.pga_selection(s.jscweekdays, 7), 0, 1);
         IF left(day_field, 1) <> '*' AND left(weekday_field, 1) <> '*' THEN
             RETURN NULL;
         END IF;

@@ -11,6 +11,7 @@ RETURNS TABLE (minutes bool[], hours bool[], weekdays bool[], monthdays bool[], 
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     cron text := btrim(expression, E' \t\r\n');
+    macro text;
     fields text[];
     days bool[];
     sundays bool[];
@@ -25,7 +26,8 @@ BEGIN
             USING ERRCODE = 'feature_not_supported', HINT = 'The shortest interval is every minute: * * * * *';
     END IF;
     IF left(cron, 1) = '@' THEN
-        cron := CASE lower(cron)
+        macro := lower(cron);
+        cron := CASE macro
                     WHEN '@yearly' THEN '0 0 1 1 *'
                     WHEN '@annually' THEN '0 0 1 1 *'
                     WHEN '@monthly' THEN '0 0 1 * *'
@@ -36,12 +38,12 @@ BEGIN
                 END;
         IF cron IS NOT NULL THEN
             NULL;
-        ELSIF lower(btrim(expression)) IN ('@reboot', '@restart') THEN
-            RAISE EXCEPTION 'cron expression "%" cannot be scheduled: pgagent schedules are times of day, and a job cannot run "when the server starts"', btrim(expression)
+        ELSIF macro IN ('@reboot', '@restart') THEN
+            RAISE EXCEPTION 'cron expression "%" cannot be scheduled: pgagent schedules are times of day, and a job cannot run "when the server starts"', macro
                 USING ERRCODE = 'feature_not_supported',
                       HINT = 'Start it from the server''s start-up instead, or schedule it every few minutes and let it find out whether it has work.';
         ELSE
-            RAISE EXCEPTION 'cron expression "%": unknown macro', btrim(expression)
+            RAISE EXCEPTION 'cron expression "%": unknown macro', macro
                 USING ERRCODE = 'invalid_parameter_value',
                       HINT = 'The macros are @yearly, @annually, @monthly, @weekly, @daily, @midnight and @hourly.';
         END IF;

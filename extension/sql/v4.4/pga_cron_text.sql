@@ -16,7 +16,7 @@ BEGIN
         RETURN '*';
     END IF;
     IF cardinality(picked) >= steps_from AND picked[1] = 1 THEN
-        step := picked[2] - picked[1];
+        step := coalesce(picked[2] - picked[1], n); -- one value: a step past the top
         IF picked[cardinality(picked)] + step > n
            AND picked = ARRAY(SELECT generate_series(1, n, step)) THEN
             RETURN '*/' || step;

@@ -6,12 +6,18 @@ COMMENT ON COLUMN pgagent.pga_schedule.jsctimezone IS 'Time zone in which the sc
 
 -- An unknown zone is refused when it is set, not when the job trigger next reads it. The name
 -- is stored as PostgreSQL spells it, so every reader compares equal names. No EXCEPTION
--- block: pgAdmin finds its new rows by xmin (see docs), which a subtransaction would change.
+-- block: pgAdmin finds its new rows by xmin, which a subtransaction would change. Checking a
+-- name costs a scan of pg_timezone_names (tens of ms), so the session remembers the names it
+-- has found (pgagent.known_timezones, an array literal).
 CREATE FUNCTION pgagent.pga_schedule_timezone_check() RETURNS trigger
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
+    remembered text[] := coalesce(nullif(current_setting('pgagent.known_timezones', true), ''), '{}')::text[];
     known text;
 BEGIN
+    IF NEW.jsctimezone = ANY (remembered) THEN
+        RETURN NEW;
+    END IF;
     SELECT name INTO known
       FROM pg_catalog.pg_timezone_names
      WHERE lower(name) = lower(NEW.jsctimezone)
@@ -22,6 +28,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Use an IANA zone name such as Europe/Berlin (SELECT name FROM pg_timezone_names), or NULL for the database''s zone.';
     END IF;
+    PERFORM set_config('pgagent.known_timezones', (remembered || known)::text, false);
     NEW.jsctimezone := known;
     RETURN NEW;
 END
