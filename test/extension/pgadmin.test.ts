@@ -27,7 +27,7 @@ function scheduleInsert(job: string, name: string, hour: number): string {
 const FETCH_JOB = 'SELECT jobid FROM pgagent.pga_job WHERE xmin::text = (txid_current() % (2^32)::bigint)::text';
 const FETCH_SCHEDULE = 'SELECT jscid FROM pgagent.pga_schedule WHERE xmin::text = (txid_current() % (2^32)::bigint)::text';
 
-describe.each(['4.2', '4.3'])('pgAdmin against pgagent %s', (version) => {
+describe.each(['4.2', '4.3', '4.4'])('pgAdmin against pgagent %s', (version) => {
   let db: TestDatabase;
   let client: Client;
   beforeAll(async () => {

@@ -7,7 +7,7 @@ import {
 } from '../helpers/jobs';
 import { outcome } from '../helpers/outcome';
 
-describe.each(['4.2', '4.3'])('pgagent %s', (version) => {
+describe.each(['4.2', '4.3', '4.4'])('pgagent %s', (version) => {
   let db: TestDatabase;
   let client: Client;
   beforeAll(async () => {
