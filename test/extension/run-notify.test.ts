@@ -90,3 +90,16 @@ test('huge names and output still fit into one notification', async () => {
   expect(payload.output.length).toBeGreaterThan(100);
   expect('\u0001€'.repeat(100000).startsWith(payload.output)).toBe(true);
 });
+
+test('run_summary gives the same JSON with a larger size limit, and NULL for an unknown run', async () => {
+  const { jstid, jlgid } = await startRun('summary', 'step');
+  await writer.query(
+    "INSERT INTO pgagent.pga_jobsteplog (jsljlgid, jsljstid, jslstatus, jslresult, jsloutput) VALUES ($1, $2, 'f', 1, $3)",
+    [jlgid, jstid, 'x'.repeat(50000)],
+  );
+  await writer.query("UPDATE pgagent.pga_joblog SET jlgstatus = 'f' WHERE jlgid = $1", [jlgid]);
+  const big = (await writer.query('SELECT pgagent.run_summary($1, 65536) AS s', [jlgid])).rows[0].s;
+  expect(big).toMatchObject({ run_id: jlgid, status: 'f', step_id: jstid });
+  expect(big.output).toBe('x'.repeat(8192));
+  expect((await writer.query('SELECT pgagent.run_summary(-1) AS s')).rows[0].s).toBeNull();
+});
