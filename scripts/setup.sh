@@ -14,6 +14,8 @@ SUDO=
 packages=()
 [ -x "$PG_BIN/postgres" ] || packages+=("postgresql-$PG_MAJOR")
 [ -f "/usr/lib/postgresql/$PG_MAJOR/lib/pgxs/src/makefiles/pgxs.mk" ] || packages+=("postgresql-server-dev-$PG_MAJOR")
+# pg_cron, for the test of pgagent.import_pg_cron() against the real thing.
+[ -f "/usr/share/postgresql/$PG_MAJOR/extension/pg_cron.control" ] || packages+=("postgresql-$PG_MAJOR-cron")
 command -v make >/dev/null || packages+=(make)
 command -v openssl >/dev/null || packages+=(openssl)  # the TLS tests make a server certificate
 id postgres >/dev/null 2>&1 || packages+=("postgresql-$PG_MAJOR")
