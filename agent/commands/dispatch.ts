@@ -8,6 +8,7 @@ import yargs from 'yargs';
 import { EXIT_FATAL, EXIT_OK, EXIT_USAGE } from '../args';
 import { firstThatConnects } from '../connect';
 import { attemptsPerHost, parseConninfo } from '../connection';
+import { CONNINFO_KEYWORDS } from '../conninfo';
 import { describeError } from '../pg-errors';
 import * as reports from './reports';
 import { formatTable } from './table';
@@ -62,7 +63,7 @@ export async function runCommand(argv: string[], out: (text: string) => void = (
     return EXIT_OK;
   }
   const words = args._.map(String);
-  const job = command.job ? words.shift() : '';
+  const job = command.job && words.length && !looksLikeConninfo(words[0]) ? words.shift() : '';
   const limit = Number(args.limit);
   if (!failure && command.job && !job) failure = `pgagent ${name} needs a job id or name`;
   if (!failure && !(Number.isInteger(limit) && limit > 0)) failure = `--limit must be a whole number >= 1, not "${args.limit}"`;
@@ -89,6 +90,12 @@ export async function runCommand(argv: string[], out: (text: string) => void = (
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** A connect string's first word (keyword=value or a URI), so not a job name. */
+function looksLikeConninfo(word: string): boolean {
+  const keyword = /^\s*([a-z_]+)\s*=/.exec(word)?.[1];
+  return /^postgres(ql)?:\/\//.test(word) || (keyword !== undefined && CONNINFO_KEYWORDS.has(keyword));
 }
 
 async function connect(conninfo: string): Promise<Client> {
