@@ -42,6 +42,9 @@ Without -f the agent detaches: it starts itself again in the background with -f 
 going to the -s log file, or nowhere) and returns. SIGTERM or SIGINT stops it gracefully; SIGHUP
 reopens the log file.
 
+Commands for a look at the scheduler (same connect string; --json for scripts):
+  pgagent status | jobs | history JOB | explain JOB | run JOB | stop JOB [connect string]
+
 Exit codes:
   0  clean shutdown (or --help, --version)
   1  fatal error at run time, e.g. the pgagent schema is missing or the log file cannot be opened

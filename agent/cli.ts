@@ -2,6 +2,7 @@
 // The pgagent command: parse the command line, check the connect string, open the log, then
 // detach (without -f) or run the agent until it shuts down. Exit codes are in args.ts.
 import { EXIT_FATAL, EXIT_OK, EXIT_USAGE, parseCommandLine, UsageError } from './args';
+import { isCommand, runCommand } from './commands/dispatch';
 import { clientConfigs, ConninfoError, parseConninfo } from './connection';
 import { detach } from './daemon';
 import { createLogger, Logger } from './logger';
@@ -10,6 +11,7 @@ import { AgentOptions } from './options';
 import { versionLine } from './version';
 
 async function main(argv: string[]): Promise<number> {
+  if (isCommand(argv[0])) return runCommand(argv);
   let options: AgentOptions;
   let passwordGiven: boolean;
   try {

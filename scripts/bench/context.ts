@@ -3,7 +3,7 @@ import { AgentKind, AgentName } from './agents';
 import { BenchCluster } from './db';
 import { Report } from './report';
 
-export const SCENARIOS = ['pickup', 'burst', 'batch', 'idle', 'multi', 'crash', 'nextrun'] as const;
+export const SCENARIOS = ['pickup', 'burst', 'batch', 'idle', 'multi', 'crash', 'nextrun', 'purge'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {

@@ -17,9 +17,10 @@ import { idle } from './scenarios/idle';
 import { multi } from './scenarios/multi';
 import { nextrun } from './scenarios/nextrun';
 import { pickup } from './scenarios/pickup';
+import { purge } from './scenarios/purge';
 
 const CLUSTER_PREFIX = 'pgagent-bench-';
-const ALL: Scenario[] = [pickup, burst, batch, idle, multi, crash, nextrun];
+const ALL: Scenario[] = [pickup, burst, batch, idle, multi, crash, nextrun, purge];
 
 function machine(cluster: Cluster): Record<string, unknown> {
   const read = (f: string): string | undefined => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim() : undefined);
