@@ -38,9 +38,13 @@ variables, so that they are not visible on the command line. sslmode has libpq's
 prefer (the default) tries TLS first, then without; allow the reverse. Use sslmode=verify-full
 to insist on TLS with a verified server.
 
+Several hosts (host=a,b port=5432,5433, or postgresql://a:5432,b:5433/db) are tried in order,
+with libpq's target_session_attrs (any, read-write, read-only, primary, standby, prefer-standby).
+
 Without -f the agent detaches: it starts itself again in the background with -f (its output
-going to the -s log file, or nowhere) and returns. SIGTERM or SIGINT stops it gracefully; SIGHUP
-reopens the log file.
+going to the -s log file, or nowhere) and returns once it has registered, or with a warning
+when the database is not usable yet (the agent retries every -r seconds). --pidfile names a file
+for the running agent's pid. SIGTERM or SIGINT stops it gracefully; SIGHUP reopens the log file.
 
 Commands for a look at the scheduler (same connect string; --json for scripts):
   pgagent status | jobs | history JOB | explain JOB | run JOB | stop JOB [connect string]
@@ -69,6 +73,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
       'log-format': { type: 'string', choices: ['text', 'json'], default: DEFAULTS.logFormat, describe: 'log line format' },
       'max-jobs': { type: 'string', default: String(DEFAULTS.maxJobs), describe: 'jobs run at once; due jobs beyond it stay for other agents' },
       hostname: { type: 'string', describe: 'station name for jobs pinned to a host (default: this host name)' },
+      pidfile: { type: 'string', describe: "write the agent's pid to this file, removed on exit; refuse to start if it names a running process" },
       'shutdown-grace': { type: 'string', default: String(DEFAULTS.shutdownGraceSeconds), describe: 'seconds running jobs get to finish on SIGTERM/SIGINT before they are cancelled' },
     })
     .help('help')
@@ -96,12 +101,13 @@ export function parseCommandLine(argv: string[]): CommandLine {
       foreground: Boolean(args.f),
       pollSeconds: integer(args.t, '-t/--poll', 1),
       retrySeconds: integer(args.r, '-r/--retry', 10),
-      logFile: logFile(args.s),
+      logFile: absolutePath(args.s, '-s/--log-file'),
       logLevel: integer(args.l, '-l/--log-level', 0, 2) as LogLevel,
       logFormat: args['log-format'] as LogFormat,
       maxJobs: integer(args['max-jobs'], '--max-jobs', 1),
       hostname: hostname(args.hostname),
       shutdownGraceSeconds: integer(args['shutdown-grace'], '--shutdown-grace', 0),
+      pidFile: absolutePath(args.pidfile, '--pidfile'),
     },
   };
 }
@@ -127,10 +133,10 @@ function integer(value: unknown, name: string, min: number, max = Number.MAX_SAF
 }
 
 // Absolute, so that the detached copy (and a later reopen) write to the same file.
-function logFile(value: unknown): string | undefined {
+function absolutePath(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
   const file = String(value);
-  if (!file) throw new UsageError('-s/--log-file needs a file name');
+  if (!file) throw new UsageError(`${name} needs a file name`);
   return path.resolve(file);
 }
 

@@ -3,7 +3,7 @@
 // or a file opened for appending and reopened on SIGHUP (logrotate). Passwords never get out:
 // fields named like a password are masked and conninfo strings are redacted.
 import * as fs from 'fs';
-import { redactConninfo } from './conninfo';
+import { redactConninfo } from './libpq';
 import { LogFormat, LogLevel } from './options';
 
 export interface Logger {

@@ -3,10 +3,11 @@
 // grace period, cancel what is left (recorded aborted, 'd'), deregister, exit 0. A second
 // signal cancels the running jobs at once.
 import { EXIT_FATAL, EXIT_OK } from './args';
-import { ConnParams, parseConninfo } from './connection';
+import { OnStartup } from './daemon';
 import { runJob, TAKEN_OVER } from './job-runner';
 import { Logger } from './logger';
 import { PollLoop } from './loop';
+import { ConnParams } from './libpq';
 import { AgentOptions } from './options';
 import { describeError } from './pg-errors';
 import { TargetPools } from './pools';
@@ -17,19 +18,20 @@ import { sqlStepRunner } from './steps/sql-step';
 
 const SHUTDOWN_REASON = 'the agent is shutting down';
 
-export async function runAgent(options: AgentOptions, logger: Logger): Promise<number> {
-  let params: ConnParams;
-  try {
-    params = parseConninfo(options.conninfo);
-  } catch (e) {
-    logger.error(`invalid connection string: ${describeError(e)}`);
-    return EXIT_FATAL;
-  }
-
+/**
+ * params: options.conninfo as parsed (cli.ts checked it). onStartup hears once how the start
+ * went: registered, retrying after a database problem, or failed (see daemon.ts).
+ */
+export async function runAgent(options: AgentOptions, params: ConnParams, logger: Logger, onStartup: OnStartup = () => {}): Promise<number> {
   const runs = new Runs();
   const service = new ServiceConnection(
     { params, station: options.hostname, retrySeconds: options.retrySeconds },
-    { runningJobs: () => runs.jobIds(), jobsLost: (ids) => runs.abort(TAKEN_OVER, ids), jobsChanged: () => loop.wake() },
+    {
+      runningJobs: () => runs.jobIds(),
+      jobsLost: (ids) => runs.abort(TAKEN_OVER, ids),
+      jobsChanged: () => loop.wake(),
+      startupProblem: (e) => onStartup({ state: 'retrying', reason: describeError(e) }),
+    },
     logger,
   );
   const pools = new TargetPools(params, () => service.server, options.maxJobs, logger);
@@ -60,6 +62,7 @@ export async function runAgent(options: AgentOptions, logger: Logger): Promise<n
 
   try {
     if (!(await service.start(stop.signal))) return EXIT_OK;
+    onStartup({ state: 'registered', agentPid: service.agentPid as number });
     logger.warn(`pgagent started: agent pid ${service.agentPid}, station "${options.hostname}", polling every ${options.pollSeconds} s, up to ${options.maxJobs} jobs at once`);
     await loop.run();
     await finishRuns(runs, options, logger);
@@ -67,6 +70,7 @@ export async function runAgent(options: AgentOptions, logger: Logger): Promise<n
   } catch (e) {
     if (!(e instanceof StartupError)) throw e;
     logger.error(e.message);
+    onStartup({ state: 'failed', reason: e.message });
     return EXIT_FATAL;
   } finally {
     await service.close();

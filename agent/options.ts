@@ -20,4 +20,6 @@ export interface AgentOptions {
   hostname: string;
   /** Seconds running jobs get to finish after SIGTERM/SIGINT before they are cancelled. */
   shutdownGraceSeconds: number;
+  /** --pidfile: the running agent's pid goes there (absolute path). */
+  pidFile?: string;
 }

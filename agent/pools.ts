@@ -1,18 +1,19 @@
 // Connections for SQL steps: one small pool per target, so steps on the same database reuse
 // connections instead of paying a login each. A target is a database on the service server
 // (jstdbname) or a full libpq connection string (jstconnstr).
-import { Client, ClientConfig } from 'pg';
-import { FallbackPool } from './connect';
-import { attemptsPerHost, connectionAttempts, ConnParams, parseConninfo, redactConninfo } from './connection';
+import { Client, PoolClient } from 'pg';
+import { ConnectionPlan, connectionPlan, ConnParams, HostPool, parseConninfo, redactConninfo } from './libpq';
 import { Logger } from './logger';
+import { serverBusy } from './pg-errors';
 import { CANCEL_BACKEND } from './queries';
 import { Step } from './steps/step';
+import { sleep } from './timers';
 
 /** Idle step connections are closed after this long. */
 const IDLE_MS = 30_000;
 
 export interface Target {
-  pool: FallbackPool;
+  pool: HostPool;
   /** How to name the target in logs and step output: never holds a password. */
   label: string;
 }
@@ -31,16 +32,21 @@ export class TargetPools {
     private readonly logger: Logger,
   ) {}
 
-  /** The step's target. Throws ConninfoError for a malformed jstconnstr. */
+  /**
+   * The step's target: a jstconnstr may list several hosts, with target_session_attrs, as
+   * libpq takes them. Throws ConninfoError for a malformed jstconnstr.
+   */
   target(step: Step): Target {
     const byName = step.jstconnstr === '';
     const key = byName ? `dbname:${step.jstdbname}` : `conninfo:${step.jstconnstr}`;
     let target = this.pools.get(key);
     if (!target) {
-      const attempts = byName ? this.serviceDatabase(step.jstdbname) : connectionAttempts(parseConninfo(step.jstconnstr), process.env, this.warn);
+      const plan = byName ? () => this.serviceDatabase(step.jstdbname) : this.planOf(parseConninfo(step.jstconnstr));
+      // A bad jstconnstr fails the step now, not at its first connection.
+      plan();
       const label = byName ? `database "${step.jstdbname}"` : `"${redactConninfo(step.jstconnstr)}"`;
       // An idle connection broken by a server restart must not crash the agent; the pool drops it.
-      const pool = new FallbackPool(attempts, { max: this.maxPerTarget, idleTimeoutMillis: IDLE_MS }, (e) =>
+      const pool = new HostPool(plan, { max: this.maxPerTarget, idleTimeoutMillis: IDLE_MS }, (e) =>
         this.logger.debug(`idle step connection to ${label} closed: ${e.message}`),
       );
       target = { pool, label };
@@ -72,9 +78,41 @@ export class TargetPools {
 
   private readonly warn = (msg: string): void => this.logger.warn(msg);
 
-  private serviceDatabase(dbname: string): ClientConfig[] {
-    const hosts = attemptsPerHost({ ...this.serviceParams, dbname }, process.env, this.warn);
+  private planOf(params: ConnParams): () => ConnectionPlan {
+    return () => connectionPlan(params, { warn: this.warn });
+  }
+
+  // The server the service connection reached, whatever target_session_attrs it was chosen by.
+  private serviceDatabase(dbname: string): ConnectionPlan {
+    const { hosts } = connectionPlan({ ...this.serviceParams, dbname }, { warn: this.warn });
     const { host, port } = this.serviceServer();
-    return hosts.find(([c]) => c.host === host && c.port === port) ?? hosts[0];
+    const reached = hosts.find((h) => h.attempts[0].host === host && h.port === port) ?? hosts[0];
+    return { hosts: [reached], targetSessionAttrs: 'any' };
+  }
+}
+
+const FIRST_BUSY_RETRY_MS = 250;
+const MAX_BUSY_RETRY_MS = 5_000;
+
+/**
+ * A connection from the pool, waiting with back-off while the server is busy (another client
+ * may hold every connection for a moment), up to maxWaitMs or until signal aborts. onBusy is
+ * told of each wait; any other error is thrown at once.
+ */
+export async function connectWhenFree(
+  pool: HostPool,
+  signal: AbortSignal,
+  maxWaitMs: number,
+  onBusy: (e: unknown, waitMs: number) => void,
+): Promise<PoolClient> {
+  const giveUpAt = Date.now() + maxWaitMs;
+  for (let waitMs = FIRST_BUSY_RETRY_MS; ; waitMs = Math.min(waitMs * 2, MAX_BUSY_RETRY_MS)) {
+    try {
+      return await pool.connect();
+    } catch (e) {
+      if (!serverBusy(e) || signal.aborted || Date.now() + waitMs > giveUpAt) throw e;
+      onBusy(e, waitMs);
+      await sleep(waitMs, signal);
+    }
   }
 }

@@ -4,8 +4,7 @@
 // the jobs it is still running to the new pid (see register()). Each connection also LISTENs
 // for changed jobs, so a reconnect listens again.
 import { Client, ClientConfig, DatabaseError } from 'pg';
-import { firstThatConnects } from './connect';
-import { attemptsPerHost, ConnParams } from './connection';
+import { connect, ConninfoError, ConnParams } from './libpq';
 import { Logger } from './logger';
 import { describeError, isConnectionError } from './pg-errors';
 import * as q from './queries';
@@ -24,6 +23,8 @@ export interface ServiceHooks {
   jobsLost(jobIds: number[]): void;
   /** A job may have become due sooner than the agent knows (a NOTIFY on pgagent_job). */
   jobsChanged(): void;
+  /** start() could not connect yet and retries: the reason (once per attempt). */
+  startupProblem?(e: unknown): void;
 }
 
 export interface ServiceOptions {
@@ -73,6 +74,7 @@ export class ServiceConnection {
       } catch (e) {
         if (e instanceof StartupError) throw e;
         if (isFatal(e)) throw new StartupError(fatalMessage(e, this.options.params));
+        this.hooks.startupProblem?.(e);
         this.logger.error(`could not connect to the service database: ${describeError(e)}; retrying in ${this.options.retrySeconds} s`);
         await sleep(this.options.retrySeconds * 1000, stop, this.closing.signal);
       }
@@ -174,32 +176,14 @@ export class ServiceConnection {
     this.ready.resolve();
   }
 
-  /** Connects to the first server of the (libpq) host list that answers, as sslmode says. */
+  /** Connects to the first server of the (libpq) host list that answers and fits, as sslmode says. */
   private async open(): Promise<Client> {
-    let hosts: ClientConfig[][];
-    try {
-      hosts = attemptsPerHost(this.options.params, process.env, (msg) => this.logger.warn(msg));
-    } catch (e) {
-      throw new StartupError(`invalid connection string: ${describeError(e)}`);
-    }
-    const errors: unknown[] = [];
-    for (const attempts of hosts) {
-      try {
-        return await firstThatConnects(attempts, (config) => this.openWith(config));
-      } catch (e) {
-        if (isFatal(e)) throw e;
-        errors.push(e);
-      }
-    }
-    throw errors.length === 1 ? errors[0] : new AggregateError(errors, 'no server answered');
-  }
-
-  private async openWith(config: ClientConfig): Promise<Client> {
-    const client = new Client(config);
+    const client = await connect(this.options.params, { warn: (msg) => this.logger.warn(msg) }).catch((e: unknown) => {
+      throw e instanceof ConninfoError ? new StartupError(`invalid connection string: ${describeError(e)}`) : e;
+    });
     client.on('error', (e) => this.lost(client, e));
     client.on('end', () => this.lost(client, new Error('the server closed the connection')));
-    await client.connect();
-    this.config = config;
+    this.config = { host: client.host, port: client.port };
     return client;
   }
 

@@ -6,9 +6,8 @@
 import { Client } from 'pg';
 import yargs from 'yargs';
 import { EXIT_FATAL, EXIT_OK, EXIT_USAGE } from '../args';
-import { firstThatConnects } from '../connect';
-import { attemptsPerHost, parseConninfo } from '../connection';
-import { CONNINFO_KEYWORDS } from '../conninfo';
+import { connect as libpqConnect, parseConninfo } from '../libpq';
+import { CONNINFO_KEYWORDS } from '../libpq/conninfo';
 import { describeError } from '../pg-errors';
 import * as reports from './reports';
 import { formatTable } from './table';
@@ -99,20 +98,9 @@ function looksLikeConninfo(word: string): boolean {
 }
 
 async function connect(conninfo: string): Promise<Client> {
-  const errors: unknown[] = [];
-  for (const attempts of attemptsPerHost(parseConninfo(conninfo))) {
-    try {
-      return await firstThatConnects(attempts, async (config) => {
-        const client = new Client({ ...config, application_name: 'pgagent status' });
-        client.on('error', () => {});
-        await client.connect();
-        return client;
-      });
-    } catch (e) {
-      errors.push(e);
-    }
-  }
-  throw errors.length === 1 ? errors[0] : new AggregateError(errors, 'no server answered');
+  const client = await libpqConnect({ application_name: 'pgagent status', ...parseConninfo(conninfo) });
+  client.on('error', () => {});
+  return client;
 }
 
 function asText(result: Output): string {

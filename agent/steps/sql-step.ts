@@ -5,11 +5,10 @@
 // context. Afterwards the connection is reset (an open transaction rolled back, DISCARD ALL) so
 // nothing a step leaves behind reaches the next one; a connection that cannot be reset is closed.
 import { PoolClient, Query, QueryResult } from 'pg';
-import { connectWhenFree } from '../connect';
-import { ConninfoError } from '../connection';
+import { ConninfoError } from '../libpq';
 import { BoundedOutput } from '../output';
 import { describeError, formatError, formatServerMessage, isConnectionError, ServerMessage } from '../pg-errors';
-import { Target, TargetPools } from '../pools';
+import { connectWhenFree, Target, TargetPools } from '../pools';
 import { failedStep, Step, StepOutcome, StepRunner } from './step';
 
 /**

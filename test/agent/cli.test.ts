@@ -42,6 +42,7 @@ function finished(child: ChildProcess): Promise<Result> {
 const run = (...args: string[]): Promise<Result> => finished(start(args));
 
 async function waitFor<T>(what: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  // Jest's test timeout bounds the wait.
   for (;;) {
     const value = await what();
     if (value !== undefined && value !== false) return value;
@@ -94,6 +95,10 @@ describe('usage errors exit 2 with a message and no stack trace', () => {
     [['-f', "dbname='x"], 'invalid connect string: unterminated quoted string'],
     [['-f', 'postgresql://h/d?bad=1'], 'invalid connect string: invalid URI query parameter "bad"'],
     [['-f', 'sslmode=sometimes'], 'invalid connect string: invalid sslmode value: "sometimes"'],
+    // Without -f too: said on the terminal before detaching.
+    [['host=x nosuch=1'], 'invalid connect string: invalid connection option "nosuch"'],
+    [['host=a,b target_session_attrs=master'], 'invalid connect string: invalid target_session_attrs value: "master"'],
+    [['host=a,b port=1,2,3'], 'invalid connect string: could not match 3 port numbers to 2 hosts'],
   ])('%j', async (args, message) => {
     const { code, stdout, stderr } = await run(...args);
     expect(code).toBe(2);
@@ -121,6 +126,82 @@ test("pgAgent's attached values: -slog, -t5", async () => {
   const { code, stderr } = await run('-f', '-t5', '-sno-such-dir/log', 'dbname=x');
   expect(code).toBe(1);
   expect(stderr).toContain(`cannot open log file "${path.resolve('no-such-dir/log')}"`);
+});
+
+describe('without -f, the start-up is reported on the terminal', () => {
+  const live: number[] = [];
+  afterAll(() => {
+    for (const pid of live) if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+  });
+
+  test('a server that is down: a warning, exit 0, and the agent runs on retrying', async () => {
+    const log = path.join(tmp, 'down.log');
+    const port = '1';
+    const { code, stdout, stderr } = await run('-r', '10', '-s', log, `host=${tmp} port=${port} dbname=x`);
+    const pid = Number(/running in the background as pid (\d+)/.exec(stderr)?.[1]);
+    if (pid) live.push(pid);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: '' });
+    expect(stderr).toBe(
+      `pgagent: warning: running in the background as pid ${pid}, retrying every 10 s: connection to server on socket "${tmp}/.s.PGSQL.${port}" failed: No such file or directory\n` +
+        '\tIs the server running locally and accepting connections on that socket?\n',
+    );
+    expect(processAlive(pid)).toBe(true);
+    process.kill(pid, 'SIGTERM');
+    await waitFor(() => !processAlive(pid));
+    expect(readIfExists(log)).toMatch(/could not connect to the service database/);
+  });
+
+  test('--pidfile: written by the running agent, refused while it lives, removed at exit', async () => {
+    const db = await createTestDatabase();
+    const pidfile = path.join(tmp, 'agent.pid');
+    const log = path.join(tmp, 'pidfile.log');
+    try {
+      const first = await run('-s', log, '--pidfile', pidfile, '--hostname', 'cli-pidfile', ...db.conninfo.split(' '));
+      expect(first).toEqual({ code: 0, stdout: '', stderr: '' });
+      const pid = Number(fs.readFileSync(pidfile, 'utf8'));
+      live.push(pid);
+      expect(await db.query('SELECT jagstation FROM pgagent.pga_jobagent')).toEqual([{ jagstation: 'cli-pidfile' }]);
+
+      for (const args of [[], ['-f']]) {
+        const second = await run(...args, '-s', log, '--pidfile', pidfile, ...db.conninfo.split(' '));
+        expect(second.code).toBe(1);
+        expect(second.stderr).toBe(`pgagent: pid file "${pidfile}" names a running process (pid ${pid}): is another agent running?\n`);
+      }
+      process.kill(pid, 'SIGTERM');
+      await waitFor(() => !processAlive(pid) && !fs.existsSync(pidfile));
+      expect(await db.query('SELECT jagstation FROM pgagent.pga_jobagent')).toEqual([]);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  test('a pid file left by a dead process is taken over', async () => {
+    const pidfile = path.join(tmp, 'stale.pid');
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => dead.on('exit', r));
+    fs.writeFileSync(pidfile, `${dead.pid}\n`);
+    const child = start(['-f', '-r', '10', '--pidfile', pidfile, `host=${tmp} port=1 dbname=x`]);
+    const result = finished(child);
+    await waitFor(() => readIfExists(pidfile).trim() === String(child.pid));
+    child.kill('SIGTERM');
+    expect((await result).code).toBe(0);
+    expect(fs.existsSync(pidfile)).toBe(false);
+  });
+
+  test('what needs a person (the schema missing) is on the terminal too', async () => {
+    const bare = await createTestDatabase({ extension: false });
+    try {
+      const { code, stderr } = await run('-r', '10', ...bare.conninfo.split(' '));
+      const pid = Number(/running in the background as pid (\d+)/.exec(stderr)?.[1]);
+      if (pid) live.push(pid);
+      // A failure (exit 1) while the agent exits on it; a warning (exit 0) once it retries.
+      const reason = `database "${bare.name}" has no pgagent schema`;
+      if (code === 0) expect(stderr).toContain(`pgagent: warning: running in the background as pid ${pid}, retrying every 10 s: ${reason}`);
+      else expect({ code, stderr }).toEqual({ code: 1, stderr: expect.stringContaining(`pgagent: ${reason}`) });
+    } finally {
+      await bare.drop();
+    }
+  });
 });
 
 describe('against a database', () => {

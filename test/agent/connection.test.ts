@@ -2,18 +2,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Client, ClientConfig } from 'pg';
+import { ClientConfig } from 'pg';
 import type { ConnectionOptions } from 'tls';
-import { firstThatConnects } from '../../agent/connect';
-import {
-  clientConfig,
-  clientConfigs,
-  connectionAttempts,
-  ConninfoError,
-  DEFAULT_SOCKET_DIR,
-  parseConninfo,
-  redactConninfo,
-} from '../../agent/connection';
+import { connect, ConninfoError, connectionPlan, ConnectionPlan, DEFAULT_SOCKET_DIR, parseConninfo, redactConninfo } from '../../agent/libpq';
+import { freePort } from '../../scripts/cluster';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 
 let tmp: string;
@@ -35,8 +27,14 @@ function writeFile(name: string, text: string, mode = 0o600): string {
   return file;
 }
 
-const config = (conninfo: string, env = cleanEnv(), warn?: (m: string) => void): ClientConfig =>
-  clientConfig(parseConninfo(conninfo), env, warn);
+const plan = (conninfo: string, env = cleanEnv(), warn?: (m: string) => void): ConnectionPlan =>
+  connectionPlan(parseConninfo(conninfo), { env, warn });
+/** The first attempt on the first host. */
+const config = (conninfo: string, env = cleanEnv(), warn?: (m: string) => void): ClientConfig => plan(conninfo, env, warn).hosts[0].attempts[0];
+/** The sslmode attempts of a one-host string. */
+const attempts = (conninfo: string, env = cleanEnv()): ClientConfig[] => plan(conninfo, env).hosts[0].attempts;
+/** Each host's first attempt. */
+const perHost = (conninfo: string): ClientConfig[] => plan(conninfo).hosts.map((h) => h.attempts[0]);
 
 function parseError(conninfo: string): string {
   try {
@@ -179,7 +177,7 @@ describe('redactConninfo', () => {
   });
 });
 
-describe('clientConfig: environment and defaults', () => {
+describe('connectionPlan: environment and defaults', () => {
   test('defaults: socket dir or localhost, 5432, the OS user, dbname = user, application_name pgagent', () => {
     const c = config('');
     const user = os.userInfo().username;
@@ -242,16 +240,49 @@ describe('clientConfig: environment and defaults', () => {
     expect(() => config('port=70000')).toThrow(ConninfoError);
   });
 
-  test('a host list is one config per host; clientConfig wants one host', () => {
-    const params = parseConninfo('host=a,b,/sock port=1,2,3 dbname=d');
-    expect(clientConfigs(params, cleanEnv()).map((c) => [c.host, c.port])).toEqual([['a', 1], ['b', 2], ['/sock', 3]]);
-    expect(clientConfigs(parseConninfo('host=a,b port=9'), cleanEnv()).map((c) => c.port)).toEqual([9, 9]);
-    expect(() => clientConfig(params, cleanEnv())).toThrow(ConninfoError);
-    expect(() => clientConfigs(parseConninfo('host=a,b port=1,2,3'), cleanEnv())).toThrow('could not match 3 port numbers to 2 hosts');
+  test('a host list is one entry per host, in order', () => {
+    expect(perHost('host=a,b,/sock port=1,2,3 dbname=d').map((c) => [c.host, c.port])).toEqual([['a', 1], ['b', 2], ['/sock', 3]]);
+    expect(perHost('host=a,b port=9').map((c) => c.port)).toEqual([9, 9]);
+    expect(() => plan('host=a,b port=1,2,3')).toThrow('could not match 3 port numbers to 2 hosts');
+    expect(plan('host=a,/sock port=1,2').hosts.map(({ name, port, socket, numeric }) => ({ name, port, socket, numeric }))).toEqual([
+      { name: 'a', port: 1, socket: false, numeric: false },
+      { name: '/sock', port: 2, socket: true, numeric: false },
+    ]);
   });
 
   test('an empty port in a list is the default port', () => {
-    expect(clientConfigs(parseConninfo('postgresql://h1,h2:7'), cleanEnv()).map((c) => c.port)).toEqual([5432, 7]);
+    expect(perHost('postgresql://h1,h2:7').map((c) => c.port)).toEqual([5432, 7]);
+  });
+
+  test('multi-host URIs and keyword strings give the same plan', () => {
+    const fromUri = perHost('postgresql://a:5432,b:5433/db?target_session_attrs=read-write');
+    const fromKeywords = perHost('host=a,b port=5432,5433 dbname=db target_session_attrs=read-write');
+    expect(fromUri.map((c) => [c.host, c.port, c.database])).toEqual([['a', 5432, 'db'], ['b', 5433, 'db']]);
+    expect(fromKeywords.map((c) => [c.host, c.port, c.database])).toEqual(fromUri.map((c) => [c.host, c.port, c.database]));
+    expect(perHost('postgresql://[::1]:1,[fe80::2]/db').map((c) => [c.host, c.port])).toEqual([['::1', 1], ['fe80::2', 5432]]);
+  });
+
+  test('hostaddr: where to connect, by position; host names the server', () => {
+    const p = plan('host=a.example,b.example hostaddr=10.0.0.1,10.0.0.2 sslmode=require');
+    expect(p.hosts.map((h) => [h.name, h.numeric, h.attempts[0].host])).toEqual([['10.0.0.1', true, '10.0.0.1'], ['10.0.0.2', true, '10.0.0.2']]);
+    expect(p.hosts.map((h) => (h.attempts[0].ssl as { servername?: string }).servername)).toEqual(['a.example', 'b.example']);
+    expect(() => plan('host=a,b hostaddr=10.0.0.1')).toThrow('could not match 2 host names to 1 hostaddr values');
+    expect(perHost('hostaddr=10.0.0.1,10.0.0.2 port=1,2').map((c) => [c.host, c.port])).toEqual([['10.0.0.1', 1], ['10.0.0.2', 2]]);
+  });
+
+  test('target_session_attrs and load_balance_hosts: from the string or PG* variables, checked', () => {
+    expect(plan('host=a').targetSessionAttrs).toBe('any');
+    for (const v of ['any', 'read-write', 'read-only', 'primary', 'standby', 'prefer-standby']) {
+      expect(plan(`host=a,b target_session_attrs=${v}`).targetSessionAttrs).toBe(v);
+    }
+    expect(plan('host=a', cleanEnv({ PGTARGETSESSIONATTRS: 'standby' })).targetSessionAttrs).toBe('standby');
+    expect(() => plan('target_session_attrs=master')).toThrow('invalid target_session_attrs value: "master"');
+    expect(() => plan('load_balance_hosts=sometimes')).toThrow('invalid load_balance_hosts value: "sometimes"');
+    const names = new Set<string>();
+    for (let i = 0; i < 200; i++) names.add(plan('host=a,b,c load_balance_hosts=random').hosts.map((h) => h.name).join());
+    // Every order appears (the chance that one of six is missing after 200 draws is below 1e-14).
+    expect(names.size).toBe(6);
+    expect(plan('host=a,b,c load_balance_hosts=disable').hosts.map((h) => h.name)).toEqual(['a', 'b', 'c']);
   });
 
   test('options node-postgres cannot honour are accepted with a warning', () => {
@@ -261,7 +292,7 @@ describe('clientConfig: environment and defaults', () => {
   });
 });
 
-describe('clientConfig: the service file', () => {
+describe('connectionPlan: the service file', () => {
   const services = [
     '# shared settings',
     '[other]',
@@ -304,21 +335,19 @@ describe('clientConfig: the service file', () => {
   });
 });
 
-describe('clientConfig: sslmode', () => {
+describe('connectionPlan: sslmode', () => {
   const ssl = (conninfo: string, env = cleanEnv()): ClientConfig['ssl'] => config(`host=db.example ${conninfo}`, env).ssl;
 
   test("attempts in libpq's order: prefer (the default) with TLS then without, allow the reverse", () => {
-    const attempts = (conninfo: string): ClientConfig['ssl'][] =>
-      connectionAttempts(parseConninfo(`host=db.example ${conninfo}`), cleanEnv()).map((c) => c.ssl);
+    const tls = (conninfo: string): ClientConfig['ssl'][] => attempts(`host=db.example ${conninfo}`).map((c) => c.ssl);
     const unverified = expect.objectContaining({ rejectUnauthorized: false, servername: 'db.example' });
-    expect(attempts('')).toEqual([unverified, false]);
-    expect(attempts('sslmode=prefer')).toEqual([unverified, false]);
-    expect(attempts('sslmode=allow')).toEqual([false, unverified]);
-    expect(attempts('sslmode=disable')).toEqual([false]);
-    expect(attempts('sslmode=require')).toEqual([unverified]);
+    expect(tls('')).toEqual([unverified, false]);
+    expect(tls('sslmode=prefer')).toEqual([unverified, false]);
+    expect(tls('sslmode=allow')).toEqual([false, unverified]);
+    expect(tls('sslmode=disable')).toEqual([false]);
+    expect(tls('sslmode=require')).toEqual([unverified]);
     expect(ssl('')).toEqual(unverified);
-    expect(connectionAttempts(parseConninfo('host=/tmp sslmode=prefer'), cleanEnv()).map((c) => c.ssl)).toEqual([false]);
-    expect(() => connectionAttempts(parseConninfo('host=a,b'), cleanEnv())).toThrow('2 hosts given; this connection takes one');
+    expect(attempts('host=/tmp sslmode=prefer').map((c) => c.ssl)).toEqual([false]);
   });
 
   test('require encrypts without verifying', () => {
@@ -334,7 +363,7 @@ describe('clientConfig: sslmode', () => {
     expect(tls.ca?.toString()).toBe('not really a certificate');
     expect(tls.checkServerIdentity?.('db.example', {} as never)).toBeUndefined();
     for (const mode of ['prefer', 'allow']) {
-      const tlsAttempt = connectionAttempts(parseConninfo(`host=db.example sslmode=${mode} sslrootcert=${root}`), cleanEnv()).find((c) => c.ssl);
+      const tlsAttempt = attempts(`host=db.example sslmode=${mode} sslrootcert=${root}`).find((c) => c.ssl);
       expect(tlsAttempt?.ssl).toMatchObject({ rejectUnauthorized: true, ca: tls.ca });
     }
   });
@@ -368,7 +397,7 @@ describe('clientConfig: sslmode', () => {
   });
 });
 
-describe('clientConfig: the password file', () => {
+describe('connectionPlan: the password file', () => {
   const key = 'host=db.example port=5433 dbname=mydb user=alice';
 
   test('fields match exactly or with *, escapes work, the first match wins', () => {
@@ -443,11 +472,7 @@ describe('real connections', () => {
 
   // As the agent connects: each of libpq's attempts in turn.
   async function whoAmI(conninfo: string, env = cleanEnv()): Promise<Record<string, string>> {
-    const client = await firstThatConnects(connectionAttempts(parseConninfo(conninfo), env), async (c) => {
-      const attempt = new Client(c);
-      await attempt.connect();
-      return attempt;
-    });
+    const client = await connect(parseConninfo(conninfo), { env });
     try {
       const { rows } = await client.query(
         "SELECT current_user AS user, current_database() AS db, current_setting('application_name') AS app, inet_client_addr() IS NULL AS socket",
@@ -488,7 +513,41 @@ describe('real connections', () => {
     }
   });
 
-  test('sslmode=require fails on a server without TLS, as in libpq', async () => {
-    await expect(whoAmI(`host=127.0.0.1 port=${db.cluster.port} dbname=${db.name} user=postgres sslmode=require`)).rejects.toThrow(/does not support SSL/);
+  test('sslmode=require fails on a server without TLS, in libpq\'s words', async () => {
+    await expect(whoAmI(`host=127.0.0.1 port=${db.cluster.port} dbname=${db.name} user=postgres sslmode=require`)).rejects.toThrow(
+      `connection to server at "127.0.0.1", port ${db.cluster.port} failed: server does not support SSL, but SSL was required`,
+    );
+  });
+
+  test('a server that is not there, over a socket and over TCP, in libpq\'s words', async () => {
+    const port = await freePort();
+    await expect(whoAmI(`host=${tmp} port=${port} dbname=x`)).rejects.toThrow(
+      `connection to server on socket "${tmp}/.s.PGSQL.${port}" failed: No such file or directory\n\tIs the server running locally and accepting connections on that socket?`,
+    );
+    await expect(whoAmI(`host=127.0.0.1 port=${port} dbname=x sslmode=disable`)).rejects.toThrow(
+      `connection to server at "127.0.0.1", port ${port} failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?`,
+    );
+    // A name shows its address too; each address libpq tried gets its line.
+    const byName = await whoAmI(`host=localhost port=${port} dbname=x`).catch((e: Error) => e.message);
+    expect(byName).toMatch(new RegExp(`^connection to server at "localhost" \\((127\\.0\\.0\\.1|::1)\\), port ${port} failed: Connection refused\n`));
+    await expect(whoAmI(`host=no-such-host.invalid port=${port} dbname=x`)).rejects.toThrow(
+      /^could not translate host name "no-such-host.invalid" to address: /,
+    );
+  });
+
+  test('several hosts: a down one is skipped, and when none answers each is listed', async () => {
+    const port = await freePort();
+    const { socketDir } = db.cluster;
+    const up = `host=${tmp},${socketDir} port=${port},${db.cluster.port} dbname=${db.name} user=postgres`;
+    expect(await whoAmI(up)).toMatchObject({ db: db.name, socket: true });
+    const down = `host=${tmp},127.0.0.1 port=${port} dbname=x sslmode=disable`;
+    await expect(whoAmI(down)).rejects.toThrow(
+      [
+        `connection to server on socket "${tmp}/.s.PGSQL.${port}" failed: No such file or directory`,
+        '\tIs the server running locally and accepting connections on that socket?',
+        `connection to server at "127.0.0.1", port ${port} failed: Connection refused`,
+        '\tIs the server running on that host and accepting TCP/IP connections?',
+      ].join('\n'),
+    );
   });
 });

@@ -5,8 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Client, DatabaseError } from 'pg';
-import { FallbackPool, firstThatConnects } from '../../agent/connect';
-import { connectionAttempts, parseConninfo } from '../../agent/connection';
+import { connect as libpqConnect, connectFirst, ConnectionFailure, connectionPlan, HostPool, parseConninfo } from '../../agent/libpq';
 import { describeError } from '../../agent/pg-errors';
 import { Cluster, freePort, runAsServerUser, startCluster } from '../../scripts/cluster';
 import { startAgent, stopAllAgents } from '../helpers/agent-process';
@@ -16,6 +15,7 @@ import { createJob, JobDb, runNow, waitForRuns } from './fixtures';
 
 const SSL_QUERY = 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()';
 const HBA = `local all all trust
+host either pwuser 127.0.0.1/32 scram-sha-256
 hostssl sslonly all 127.0.0.1/32 trust
 hostnossl plainonly all 127.0.0.1/32 trust
 host either all 127.0.0.1/32 trust
@@ -45,6 +45,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(cluster.dataDir, 'pg_hba.conf'), HBA);
   cluster.restart();
   for (const db of ['sslonly', 'plainonly', 'either']) cluster.psql(`CREATE DATABASE ${db}`);
+  cluster.psql("CREATE ROLE pwuser LOGIN PASSWORD 'right'");
 }, 120_000);
 
 afterAll(async () => {
@@ -54,15 +55,10 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const tcp = (dbname: string, port = cluster.port): string => `host=127.0.0.1 port=${port} dbname=${dbname} user=postgres`;
 
-async function connect(conninfo: string): Promise<Client> {
-  return firstThatConnects(connectionAttempts(parseConninfo(conninfo), env), async (config) => {
-    const client = new Client(config);
-    await client.connect();
-    return client;
-  });
-}
+const connect = (conninfo: string): Promise<Client> => libpqConnect(parseConninfo(conninfo), { env });
 
 /** Whether a connection made as the agent makes them uses TLS. */
 async function usesTls(conninfo: string): Promise<boolean> {
@@ -99,15 +95,27 @@ describe('a server with TLS', () => {
 
   test('when every attempt is rejected, each is reported, a repeated error once', async () => {
     const e = await connect(tcp('nosuchdb')).catch((err: unknown) => err);
-    expect(e).toBeInstanceOf(AggregateError);
-    expect(describeError(e)).toMatch(/no pg_hba.conf entry .* SSL encryption .*; .*no pg_hba.conf entry .* no encryption/);
+    expect(e).toBeInstanceOf(ConnectionFailure);
+    const server = `connection to server at "127.0.0.1", port ${cluster.port} failed: FATAL:  `;
+    expect(describeError(e).split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^${escape(server)}no pg_hba.conf entry .* SSL encryption$`)),
+      expect.stringMatching(new RegExp(`^${escape(server)}no pg_hba.conf entry .* no encryption$`)),
+    ]);
     const failures = await connect(`${tcp('either')} user=nobody`).catch((err: unknown) => err);
-    expect(failures).toBeInstanceOf(DatabaseError);
-    expect(describeError(failures)).toBe('role "nobody" does not exist (SQLSTATE 28000)');
+    // Both attempts' errors are kept for classification; the message says it once.
+    expect((failures as ConnectionFailure).errors).toEqual([expect.any(DatabaseError), expect.any(DatabaseError)]);
+    expect((failures as ConnectionFailure).errors.map((err: DatabaseError) => err.code)).toEqual(['28000', '28000']);
+    expect(describeError(failures)).toBe(`${server}role "nobody" does not exist`);
+  });
+
+  test('a wrong password is reported once, without TLS noise (prefer tries with TLS and without)', async () => {
+    const e = await connect(`${tcp('either')} user=pwuser password=wrong`).catch((err: unknown) => err);
+    expect(describeError(e)).toBe(`connection to server at "127.0.0.1", port ${cluster.port} failed: FATAL:  password authentication failed for user "pwuser"`);
+    expect(await usesTls(`${tcp('either')} user=pwuser password=right`)).toBe(true);
   });
 
   test('a step pool finds its attempt on the first connection and keeps it', async () => {
-    const pool = new FallbackPool(connectionAttempts(parseConninfo(`${tcp('sslonly')} sslmode=allow`), env), { max: 2 }, () => {});
+    const pool = new HostPool(() => connectionPlan(parseConninfo(`${tcp('sslonly')} sslmode=allow`), { env }), { max: 2 }, () => {});
     try {
       const clients = await Promise.all([pool.connect(), pool.connect()]);
       for (const c of clients) {
@@ -123,12 +131,13 @@ describe('a server with TLS', () => {
 
 test('a server that is not there is not tried a second way', async () => {
   const tried: unknown[] = [];
-  const attempts = connectionAttempts(parseConninfo(tcp('either', await freePort())), env);
-  const refused = firstThatConnects(attempts, async (config) => {
+  const plan = connectionPlan(parseConninfo(tcp('either', await freePort())), { env });
+  const refused = connectFirst(plan, async (config) => {
     tried.push(config.ssl);
     await new Client(config).connect();
+    throw new Error('connected to a server that should not be there');
   });
-  await expect(refused).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  await expect(refused).rejects.toMatchObject({ errors: [expect.objectContaining({ code: 'ECONNREFUSED' })] });
   expect(tried).toEqual([expect.objectContaining({ rejectUnauthorized: false })]);
 });
 
@@ -139,7 +148,7 @@ describe('a server without TLS', () => {
 
   test('require fails with a clear error', async () => {
     await expect(connect(`${tcp(plainServer.name, plainServer.cluster.port)} sslmode=require`)).rejects.toThrow(
-      'The server does not support SSL connections',
+      `connection to server at "127.0.0.1", port ${plainServer.cluster.port} failed: server does not support SSL, but SSL was required`,
     );
   });
 });
@@ -147,7 +156,7 @@ describe('a server without TLS', () => {
 test("the agent's start-up error names every attempt's refusal", async () => {
   const agent = startAgent(tcp('nosuchdb'), [], env);
   expect((await agent.exited).code).toBe(1);
-  expect(agent.log).toMatch(/cannot use the service database: .*SSL encryption .*; .*no encryption/);
+  expect(agent.log).toMatch(/cannot use the service database: connection to server at .*SSL encryption\nconnection to server at .*no encryption/);
 });
 
 test('the agent with the default sslmode runs a job on a TLS-only server, and a step where TLS is refused', async () => {
