@@ -6,12 +6,12 @@ import { EXIT_FATAL, EXIT_OK } from './args';
 import { ConnParams, parseConninfo } from './connection';
 import { runJob, TAKEN_OVER } from './job-runner';
 import { Logger } from './logger';
-import { PollLoop } from './loop';
+import { pollDb, PollLoop } from './loop';
 import { AgentOptions } from './options';
 import { describeError } from './pg-errors';
 import { TargetPools } from './pools';
 import { Runs } from './runs';
-import { ServiceConnection, StartupError } from './service';
+import { ConfigError, ServiceConnection } from './service';
 import { batchStepRunner } from './steps/batch-step';
 import { sqlStepRunner } from './steps/sql-step';
 
@@ -28,7 +28,7 @@ export async function runAgent(options: AgentOptions, logger: Logger): Promise<n
 
   const runs = new Runs();
   const service = new ServiceConnection(
-    { params, station: options.hostname, retrySeconds: options.retrySeconds },
+    { params, station: options.hostname, pollSeconds: options.pollSeconds, retrySeconds: options.retrySeconds },
     { runningJobs: () => runs.jobIds(), jobsLost: (ids) => runs.abort(TAKEN_OVER, ids), jobsChanged: () => loop.wake() },
     logger,
   );
@@ -37,7 +37,7 @@ export async function runAgent(options: AgentOptions, logger: Logger): Promise<n
   const loop = new PollLoop(
     { station: options.hostname, pollSeconds: options.pollSeconds, maxJobs: options.maxJobs },
     {
-      service,
+      db: pollDb(service),
       logger,
       running: () => runs.size,
       startRun: (job) => runs.start(job.jobid, (signal) => runJob(job, { service, steps, logger }, signal), () => loop.wake()),
@@ -65,7 +65,7 @@ export async function runAgent(options: AgentOptions, logger: Logger): Promise<n
     await finishRuns(runs, options, logger);
     return EXIT_OK;
   } catch (e) {
-    if (!(e instanceof StartupError)) throw e;
+    if (!(e instanceof ConfigError)) throw e;
     logger.error(e.message);
     return EXIT_FATAL;
   } finally {

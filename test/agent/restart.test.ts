@@ -83,7 +83,7 @@ test('a restart while idle: the agent reconnects and runs the next job', async (
 test('a server not up yet at start: the agent waits for it instead of exiting', async () => {
   cluster.stop();
   const late = startAgent(cluster.conninfo(DB), ['-r', '10']);
-  await late.waitForLog(/could not connect to the service database: .*; retrying in 10 s/);
+  await late.waitForLog(/could not connect to the service database: .*; retrying every 10 s/);
   cluster.start();
   await late.waitForLog(/pgagent started/, 60_000);
   expect((await late.stop()).code).toBe(0);
