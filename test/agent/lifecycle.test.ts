@@ -48,33 +48,12 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-describe('start-up errors are clear and fatal', () => {
+// Database problems at start are retried, not fatal: service-startup.test.ts.
+describe('start-up usage errors are clear and fatal', () => {
   test('a malformed connection string is a usage error', async () => {
     const agent = startAgent("host=localhost dbname='unterminated");
     expect((await agent.exited).code).toBe(2);
     expect(agent.log).toMatch(/invalid connect string/);
-  });
-
-  test('a database without the pgagent schema', async () => {
-    const db = await database({ extension: false });
-    const agent = startAgent(db.conninfo);
-    expect((await agent.exited).code).toBe(1);
-    expect(agent.log).toMatch(/has no pgagent schema .*CREATE EXTENSION pgagent/);
-  });
-
-  test('a schema version other than 4', async () => {
-    const db = await database();
-    await db.query("CREATE OR REPLACE FUNCTION pgagent.pgagent_schema_version() RETURNS int2 LANGUAGE sql AS 'SELECT 3::int2'");
-    const agent = startAgent(db.conninfo);
-    expect((await agent.exited).code).toBe(1);
-    expect(agent.log).toMatch(/pgagent_schema_version\(\) .* is 3, this agent needs 4: .*ALTER EXTENSION pgagent UPDATE/);
-  });
-
-  test('an unknown service database', async () => {
-    const db = await database({ extension: false });
-    const agent = startAgent(db.conninfo.replace(`dbname=${db.name}`, 'dbname=no_such_db'));
-    expect((await agent.exited).code).toBe(1);
-    expect(agent.log).toMatch(/database "no_such_db" does not exist .*check dbname/);
   });
 });
 
