@@ -1,16 +1,16 @@
-// The poll loop: one read-only probe, then only if it says so clear dead agents and claim due
-// jobs up to the free run slots, handing them to the run starter; then sleep until the earlier
-// of the poll interval and the next job's jobnextrun (so a job due at 10:05:00 starts then, not
-// up to a poll interval later). So an idle poll costs one statement. A finished run or a
-// NOTIFY (a job changed) calls wake(), which ends the sleep early; wakes during a poll are
-// coalesced into one more poll. While the service connection is down the loop waits for the
-// reconnect.
+// The poll loop: one probe (which also renews the agent's lease), then only if it says so
+// clear dead agents and claim due jobs up to the free run slots, handing them to the run
+// starter; then sleep until the earlier of the poll interval and the next job's jobnextrun (so
+// a job due at 10:05:00 starts then, not up to a poll interval later). So an idle poll costs
+// one statement. A finished run or a NOTIFY (a job changed) calls wake(), which ends the sleep
+// early; wakes during a poll are coalesced into one more poll. While the service connection is
+// down the loop waits for the reconnect.
 import { DatabaseError } from 'pg';
 import { ClaimedJob } from './job-runner';
 import { Logger } from './logger';
 import { describeError } from './pg-errors';
-import * as q from './queries';
 import { ServiceConnection, ServiceDown } from './service';
+import { claimDueJobs, probe, Probe } from './sql/poll';
 import { Waker } from './timers';
 
 export interface LoopOptions {
@@ -19,8 +19,21 @@ export interface LoopOptions {
   maxJobs: number;
 }
 
+/** What the loop needs of the database; its statements throw ServiceDown while it is down. */
+export interface PollDb {
+  probe(station: string): Promise<Probe>;
+  sweepDeadAgents(): Promise<number>;
+  claim(station: string, limit: number): Promise<ClaimedJob[]>;
+  /** Resolves once the connection is back (or the signal aborts). */
+  whenConnected(signal: AbortSignal): Promise<void>;
+  /** Our registration row is gone: start over as after a lost connection. */
+  registrationGone(): void;
+  /** The server ends sessions idle this long (ms; 0: never). */
+  idleSessionTimeoutMs: number;
+}
+
 export interface LoopDeps {
-  service: ServiceConnection;
+  db: PollDb;
   logger: Logger;
   /** How many runs are in progress. */
   running(): number;
@@ -30,6 +43,20 @@ export interface LoopDeps {
 
 /** Added to the wait for the next due job, so that on waking it is due by the server's clock too. */
 const DUE_MARGIN_MS = 5;
+
+/** The service connection as the loop's database. */
+export function pollDb(service: ServiceConnection): PollDb {
+  return {
+    probe: (station) => probe(service, station, service.leaseSeconds),
+    sweepDeadAgents: () => service.sweepDeadAgents(),
+    claim: (station, limit) => claimDueJobs(service, station, limit),
+    whenConnected: (signal) => service.whenConnected(signal),
+    registrationGone: () => service.registrationGone(),
+    get idleSessionTimeoutMs() {
+      return service.idleSessionTimeoutMs;
+    },
+  };
+}
 
 export class PollLoop {
   private readonly waker = new Waker();
@@ -51,20 +78,20 @@ export class PollLoop {
   }
 
   async run(): Promise<void> {
-    const { service, logger } = this.deps;
+    const { db, logger } = this.deps;
     const signal = this.stopping.signal;
     while (!signal.aborted) {
-      let waitMs = this.options.pollSeconds * 1000;
+      let waitMs = this.maxWaitMs();
       try {
         waitMs = await this.poll(waitMs);
       } catch (e) {
         if (e instanceof ServiceDown) {
-          await service.whenConnected(signal).catch(() => {});
+          await db.whenConnected(signal).catch(() => {});
           continue;
         }
         if (e instanceof DatabaseError && e.code === '23503') {
           // The claim's foreign key to pga_jobagent failed: our registration row is gone.
-          service.registrationGone();
+          db.registrationGone();
           continue;
         }
         logger.error(`poll failed: ${describeError(e)}`);
@@ -73,16 +100,27 @@ export class PollLoop {
     }
   }
 
+  /** The poll interval, or less if the server would otherwise end our session as idle. */
+  private maxWaitMs(): number {
+    const pollMs = this.options.pollSeconds * 1000;
+    const idleMs = this.deps.db.idleSessionTimeoutMs;
+    return idleMs > 0 ? Math.min(pollMs, idleMs / 2) : pollMs;
+  }
+
   /** One poll; returns how long to sleep. */
   private async poll(maxWaitMs: number): Promise<number> {
-    const { service, logger } = this.deps;
+    const { db, logger } = this.deps;
     const { station, maxJobs } = this.options;
-    const probe = (await service.query<Probe>(q.POLL_PROBE, [station])).rows[0];
-    const swept = probe.zombies ? await service.sweepZombies() : 0;
+    const probe = await db.probe(station);
+    if (!probe.registered) {
+      logger.error("this agent's registration in pgagent.pga_jobagent is gone (another agent took it for dead?): registering again");
+      db.registrationGone();
+      return 0;
+    }
+    const swept = probe.zombies ? await db.sweepDeadAgents() : 0;
     const free = maxJobs - this.deps.running();
     if (probe.due && free > 0 && !this.stopping.signal.aborted) {
-      const claimed = (await service.query<{ jobid: number; jobname: string }>(q.CLAIM_DUE_JOBS, [station, free])).rows;
-      for (const job of claimed) {
+      for (const job of await db.claim(station, free)) {
         logger.debug(`claimed job ${job.jobid} (${job.jobname})`);
         this.deps.startRun(job);
       }
@@ -93,9 +131,3 @@ export class PollLoop {
     return next === null ? maxWaitMs : Math.min(maxWaitMs, Math.max(0, next * 1000) + DUE_MARGIN_MS);
   }
 }
-
-type Probe = {
-  zombies: boolean;
-  due: boolean;
-  seconds: number | null;
-};

@@ -6,13 +6,13 @@ import { EXIT_FATAL, EXIT_OK } from './args';
 import { OnStartup } from './daemon';
 import { runJob, TAKEN_OVER } from './job-runner';
 import { Logger } from './logger';
-import { PollLoop } from './loop';
 import { ConnParams } from './libpq';
+import { pollDb, PollLoop } from './loop';
 import { AgentOptions } from './options';
 import { describeError } from './pg-errors';
 import { TargetPools } from './pools';
 import { Runs } from './runs';
-import { ServiceConnection, StartupError } from './service';
+import { ConfigError, ServiceConnection } from './service';
 import { batchStepRunner } from './steps/batch-step';
 import { sqlStepRunner } from './steps/sql-step';
 
@@ -25,12 +25,12 @@ const SHUTDOWN_REASON = 'the agent is shutting down';
 export async function runAgent(options: AgentOptions, params: ConnParams, logger: Logger, onStartup: OnStartup = () => {}): Promise<number> {
   const runs = new Runs();
   const service = new ServiceConnection(
-    { params, station: options.hostname, retrySeconds: options.retrySeconds },
+    { params, station: options.hostname, pollSeconds: options.pollSeconds, retrySeconds: options.retrySeconds },
     {
       runningJobs: () => runs.jobIds(),
       jobsLost: (ids) => runs.abort(TAKEN_OVER, ids),
       jobsChanged: () => loop.wake(),
-      startupProblem: (e) => onStartup({ state: 'retrying', reason: describeError(e) }),
+      problem: (message) => onStartup({ state: 'retrying', reason: message }),
     },
     logger,
   );
@@ -39,7 +39,7 @@ export async function runAgent(options: AgentOptions, params: ConnParams, logger
   const loop = new PollLoop(
     { station: options.hostname, pollSeconds: options.pollSeconds, maxJobs: options.maxJobs },
     {
-      service,
+      db: pollDb(service),
       logger,
       running: () => runs.size,
       startRun: (job) => runs.start(job.jobid, (signal) => runJob(job, { service, steps, logger }, signal), () => loop.wake()),
@@ -68,7 +68,7 @@ export async function runAgent(options: AgentOptions, params: ConnParams, logger
     await finishRuns(runs, options, logger);
     return EXIT_OK;
   } catch (e) {
-    if (!(e instanceof StartupError)) throw e;
+    if (!(e instanceof ConfigError)) throw e;
     logger.error(e.message);
     onStartup({ state: 'failed', reason: e.message });
     return EXIT_FATAL;

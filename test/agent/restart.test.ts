@@ -80,10 +80,32 @@ test('a restart while idle: the agent reconnects and runs the next job', async (
   expect((await agent.stop()).code).toBe(0);
 }, 90_000);
 
+test('pg_ctl restart -m fast beside agents at different -r: each keeps its running job, none is swept', async () => {
+  const started = ['quick', 'slow'].map((station) => startAgent(cluster.conninfo(DB), ['--hostname', station, '-r', station === 'quick' ? '10' : '30']));
+  const [quick, slow] = started;
+  await Promise.all(started.map((a) => a.waitForLog(/pgagent started/)));
+  const jobs = await Promise.all(
+    ['quick', 'slow'].map((station) => createJob(db, { hostagent: station, steps: [{ kind: 'b', code: 'sleep 15\necho finished' }] })),
+  );
+  await runNow(db, ...jobs);
+  for (const jobid of jobs) await waitForRunningStep(db, jobid);
+  cluster.restart();
+  for (const jobid of jobs) {
+    const runs = await waitForRuns(db, jobid, 1, 60_000);
+    expect(runs).toMatchObject([{ jlgstatus: 's', steps: [{ jslstatus: 's', jsloutput: 'finished\n' }] }]);
+  }
+  for (const a of started) {
+    expect(a.log).toMatch(/kept 1 running job\(s\)/);
+    expect(a.log).not.toMatch(/cleared dead agent|stopping them/);
+  }
+  expect((await quick.stop()).code).toBe(0);
+  expect((await slow.stop()).code).toBe(0);
+}, 120_000);
+
 test('a server not up yet at start: the agent waits for it instead of exiting', async () => {
   cluster.stop();
   const late = startAgent(cluster.conninfo(DB), ['-r', '10']);
-  await late.waitForLog(/could not connect to the service database: .*; retrying in 10 s/);
+  await late.waitForLog(/could not connect to the service database: .*; retrying every 10 s/);
   cluster.start();
   await late.waitForLog(/pgagent started/, 60_000);
   expect((await late.stop()).code).toBe(0);

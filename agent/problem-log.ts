@@ -1,0 +1,29 @@
+// Why the agent cannot work yet, logged once per change of reason: a service retrying for
+// hours writes one error line per cause, not one per attempt.
+import { Logger } from './logger';
+
+export class ProblemLog {
+  private last: string | null = null;
+
+  constructor(
+    private readonly logger: Logger,
+    /** Called with each new reason (the detach parent reports the first). */
+    private readonly onNew?: (reason: string) => void,
+  ) {}
+
+  /** reason: what is wrong; next: when the agent tries again. */
+  report(reason: string, next: string): void {
+    if (reason === this.last) {
+      this.logger.debug(`${reason}; ${next}`);
+      return;
+    }
+    this.last = reason;
+    this.logger.error(`${reason}; ${next}`);
+    this.onNew?.(reason);
+  }
+
+  /** The problem is gone; the next one is logged again even if it is the same. */
+  clear(): void {
+    this.last = null;
+  }
+}

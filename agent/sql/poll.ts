@@ -1,0 +1,64 @@
+// A poll's statements: the probe (an idle poll's only statement) and the claim of due jobs.
+import { ClaimedJob } from '../job-runner';
+import { agentIsDead } from './agents';
+import { Db } from './db';
+
+/** A job that station $1 may claim once it is due: the probe and the claim must agree on it. */
+const CLAIMABLE_BY_STATION = "jobenabled AND jobagentid IS NULL AND (jobhostagent = '' OR jobhostagent = $1)";
+
+/**
+ * Whether we are still registered, a dead agent is registered (as the sweep decides it), a job
+ * is due for station $1, and the seconds until its next one (NULL: none scheduled). A due job
+ * is excluded from `seconds`, so one nobody can claim yet is no busy loop.
+ */
+const probeSelect = (lease: boolean, registered: string): string => `
+SELECT ${registered} AS registered,
+       EXISTS (SELECT 1 FROM pgagent.pga_jobagent a WHERE ${agentIsDead(lease)}) AS zombies,
+       EXISTS (SELECT 1 FROM pgagent.pga_job WHERE ${CLAIMABLE_BY_STATION} AND jobnextrun <= now()) AS due,
+       (SELECT extract(epoch FROM min(jobnextrun) - clock_timestamp())::float8
+          FROM pgagent.pga_job WHERE ${CLAIMABLE_BY_STATION} AND jobnextrun > now()) AS seconds`;
+
+/** 4.4: the probe also renews our lease ($2 seconds), so liveness costs no statement of its own. */
+export const PROBE_WITH_HEARTBEAT = `
+WITH beat AS (
+  UPDATE pgagent.pga_jobagent SET jagseen = now(), jaglease = make_interval(secs => $2)
+   WHERE jagpid = pg_backend_pid()
+  RETURNING jagpid
+)${probeSelect(true, 'EXISTS (SELECT 1 FROM beat)')}`;
+
+/** Before 4.4: read-only. */
+export const PROBE = probeSelect(false, 'EXISTS (SELECT 1 FROM pgagent.pga_jobagent WHERE jagpid = pg_backend_pid())');
+
+export type Probe = {
+  registered: boolean;
+  zombies: boolean;
+  due: boolean;
+  seconds: number | null;
+};
+
+/** leaseSeconds null: a schema without leases. */
+export async function probe(db: Db, station: string, leaseSeconds: number | null): Promise<Probe> {
+  const { rows } = leaseSeconds === null ? await db.query<Probe>(PROBE, [station]) : await db.query<Probe>(PROBE_WITH_HEARTBEAT, [station, leaseSeconds]);
+  return rows[0];
+}
+
+/**
+ * Claims up to $2 due jobs for station $1 in one statement. SKIP LOCKED lets agents claim side
+ * by side without waiting on each other; the re-checked conditions (a row locked by another
+ * agent's claim or run end is re-read) and the claim guard (4.3: only a due job can be
+ * claimed) make a job run once per due time, also beside pgAgent 4.2's agent, whose claim is
+ * `UPDATE ... WHERE jobid = ? AND jobagentid IS NULL`.
+ */
+export const CLAIM_DUE_JOBS = `
+UPDATE pgagent.pga_job SET jobagentid = pg_backend_pid(), joblastrun = now()
+ WHERE jobid IN (
+   SELECT jobid FROM pgagent.pga_job
+    WHERE ${CLAIMABLE_BY_STATION} AND jobnextrun <= now()
+    ORDER BY jobnextrun
+    LIMIT $2
+      FOR UPDATE SKIP LOCKED)
+RETURNING jobid, jobname`;
+
+export async function claimDueJobs(db: Db, station: string, limit: number): Promise<ClaimedJob[]> {
+  return (await db.query<ClaimedJob & Record<string, unknown>>(CLAIM_DUE_JOBS, [station, limit])).rows;
+}

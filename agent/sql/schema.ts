@@ -1,0 +1,47 @@
+// What the service database offers the agent: the pgagent schema at version 4, whether its
+// agent rows have a lease (extension 4.4), and whether the server is a primary at all.
+import { Db } from './db';
+
+/**
+ * to_regclass and to_regprocedure return NULL when the object does not exist, so this one
+ * statement also answers on a database without the schema. idle_session_timeout (ms) is NULL
+ * before PostgreSQL 14.
+ */
+export const SCHEMA_CHECK = `
+SELECT pg_catalog.pg_is_in_recovery() AS in_recovery,
+       to_regclass('pgagent.pga_job') IS NOT NULL AS has_schema,
+       to_regprocedure('pgagent.pgagent_schema_version()') IS NOT NULL AS has_version_function,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
+                WHERE attrelid = to_regclass('pgagent.pga_jobagent') AND attname = 'jaglease' AND NOT attisdropped) AS has_lease,
+       (SELECT setting::int8 FROM pg_catalog.pg_settings WHERE name = 'idle_session_timeout') AS idle_session_timeout`;
+
+export const SCHEMA_VERSION = 'SELECT pgagent.pgagent_schema_version() AS version';
+
+export interface Schema {
+  /** pga_jobagent has jagseen/jaglease (4.4): the agent keeps a lease. */
+  lease: boolean;
+  /** The server ends sessions idle this long (ms); 0: never. */
+  idleSessionTimeoutMs: number;
+}
+
+/** The schema's features, or the reason the agent cannot work here yet (a sentence that says what to do). */
+export async function checkSchema(db: Db, dbLabel: string): Promise<Schema | { problem: string }> {
+  const [row] = (
+    await db.query<{ in_recovery: boolean; has_schema: boolean; has_version_function: boolean; has_lease: boolean; idle_session_timeout: string | null }>(
+      SCHEMA_CHECK,
+    )
+  ).rows;
+  if (row.in_recovery) {
+    return { problem: 'the server is a standby (in recovery): this agent runs nothing until it is promoted or the connection string reaches a primary' };
+  }
+  if (!row.has_schema || !row.has_version_function) {
+    return {
+      problem: `${dbLabel} has no pgagent schema (pgagent.pga_job not found): connect the agent to the database where the pgagent extension is installed, or install it there with CREATE EXTENSION pgagent`,
+    };
+  }
+  const version = Number((await db.query(SCHEMA_VERSION)).rows[0].version);
+  if (version !== 4) {
+    return { problem: `pgagent.pgagent_schema_version() in ${dbLabel} is ${version}, this agent needs 4: update the extension with ALTER EXTENSION pgagent UPDATE` };
+  }
+  return { lease: row.has_lease, idleSessionTimeoutMs: Number(row.idle_session_timeout ?? 0) };
+}

@@ -1,0 +1,101 @@
+// The poll loop's decisions (what to run after a probe), against a scripted PollDb: fast, no
+// cluster. The statements themselves are tested against real servers in the other files.
+import { ClaimedJob } from '../../agent/job-runner';
+import { Logger } from '../../agent/logger';
+import { PollDb, PollLoop } from '../../agent/loop';
+import { Probe } from '../../agent/sql/poll';
+import { waitFor } from '../helpers/agent-process';
+
+const quiet: Logger = { error: () => {}, warn: () => {}, debug: () => {}, reopen: () => {}, close: async () => {} };
+const IDLE: Probe = { registered: true, zombies: false, due: false, seconds: null };
+
+class ScriptedDb implements PollDb {
+  calls: string[] = [];
+  idleSessionTimeoutMs = 0;
+  constructor(
+    private readonly probes: Probe[],
+    private readonly jobs: ClaimedJob[] = [],
+  ) {}
+
+  async probe(): Promise<Probe> {
+    this.calls.push('probe');
+    return this.probes.shift() ?? IDLE;
+  }
+
+  async sweepDeadAgents(): Promise<number> {
+    this.calls.push('sweep');
+    return 1;
+  }
+
+  async claim(_station: string, limit: number): Promise<ClaimedJob[]> {
+    this.calls.push(`claim ${limit}`);
+    return this.jobs.splice(0, limit);
+  }
+
+  async whenConnected(): Promise<void> {}
+
+  registrationGone(): void {
+    this.calls.push('gone');
+  }
+}
+
+/** Runs the loop until cond holds for db, then stops it. */
+async function runUntil(db: ScriptedDb, opts: { running?: number; maxJobs?: number; pollSeconds?: number }, cond: () => boolean): Promise<ClaimedJob[]> {
+  const started: ClaimedJob[] = [];
+  const loop = new PollLoop(
+    { station: 'here', pollSeconds: opts.pollSeconds ?? 60, maxJobs: opts.maxJobs ?? 10 },
+    { db, logger: quiet, running: () => opts.running ?? 0, startRun: (job) => started.push(job) },
+  );
+  const done = loop.run();
+  await waitFor(cond, { timeoutMs: 5_000, what: 'the loop', context: () => db.calls.join(', ') });
+  loop.stop();
+  loop.wake();
+  await done;
+  return started;
+}
+
+test('an idle poll is one probe: no sweep, no claim', async () => {
+  const db = new ScriptedDb([IDLE]);
+  await runUntil(db, {}, () => db.calls.length >= 1);
+  expect(db.calls).toEqual(['probe']);
+});
+
+test('a due job is claimed up to the free run slots, and each claimed job started', async () => {
+  const jobs = [1, 2, 3].map((jobid) => ({ jobid, jobname: `j${jobid}` }));
+  const db = new ScriptedDb([{ ...IDLE, due: true }], jobs);
+  const started = await runUntil(db, { running: 3, maxJobs: 5 }, () => db.calls.includes('claim 2'));
+  expect(db.calls.slice(0, 2)).toEqual(['probe', 'claim 2']);
+  expect(started.map((j) => j.jobid)).toEqual([1, 2]);
+});
+
+test('no free slot: nothing is claimed although a job is due', async () => {
+  const db = new ScriptedDb([{ ...IDLE, due: true }]);
+  await runUntil(db, { running: 2, maxJobs: 2 }, () => db.calls.length >= 1);
+  expect(db.calls).toEqual(['probe']);
+});
+
+test('a dead agent is swept, then the loop probes again at once (the sweep released jobs)', async () => {
+  const db = new ScriptedDb([{ ...IDLE, zombies: true }, IDLE]);
+  await runUntil(db, {}, () => db.calls.length >= 3);
+  expect(db.calls).toEqual(['probe', 'sweep', 'probe']);
+});
+
+test('a lost registration starts over instead of claiming', async () => {
+  const db = new ScriptedDb([{ ...IDLE, registered: false, due: true }, IDLE]);
+  await runUntil(db, {}, () => db.calls.includes('gone'));
+  expect(db.calls.slice(0, 2)).toEqual(['probe', 'gone']);
+  expect(db.calls).not.toContain('claim 10');
+});
+
+test('a job due soon wakes the loop then, not a poll interval later', async () => {
+  const db = new ScriptedDb([{ ...IDLE, seconds: 0.2 }]);
+  await runUntil(db, { pollSeconds: 3600 }, () => db.calls.length >= 2);
+  expect(db.calls.slice(0, 2)).toEqual(['probe', 'probe']);
+});
+
+test('a server ending idle sessions sooner than the poll interval: the loop probes within half that time', async () => {
+  const db = new ScriptedDb([IDLE, IDLE]);
+  db.idleSessionTimeoutMs = 400;
+  await runUntil(db, { pollSeconds: 3600 }, () => db.calls.length >= 2);
+  expect(db.calls.slice(0, 2)).toEqual(['probe', 'probe']);
+});
