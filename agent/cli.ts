@@ -7,6 +7,7 @@ import { detach } from './daemon';
 import { createLogger, Logger } from './logger';
 import { runAgent } from './main';
 import { AgentOptions } from './options';
+import { schemaCommand } from './schema/command';
 import { versionLine } from './version';
 
 async function main(argv: string[]): Promise<number> {
@@ -16,6 +17,10 @@ async function main(argv: string[]): Promise<number> {
     const command = parseCommandLine(argv);
     if (command.action === 'help') return print(command.text);
     if (command.action === 'version') return print(versionLine());
+    if (command.action === 'schema') {
+      parseConninfo(command.conninfo);
+      return await schemaCommand(command.command, command.conninfo, EXIT_FATAL);
+    }
     options = command.options;
     // A malformed connect string is the user's mistake: say so now, not from a detached process.
     const params = parseConninfo(options.conninfo);
