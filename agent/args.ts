@@ -6,6 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import yargs from 'yargs';
 import { AgentOptions, LogFormat, LogLevel } from './options';
+import type { SchemaCommand } from './schema/install';
 
 export const EXIT_OK = 0;
 export const EXIT_FATAL = 1;
@@ -30,7 +31,10 @@ export class UsageError extends Error {
 export type CommandLine =
   | { action: 'run'; options: AgentOptions }
   | { action: 'help'; text: string }
-  | { action: 'version' };
+  | { action: 'version' }
+  | { action: 'schema'; command: SchemaCommand; conninfo: string };
+
+const SCHEMA_COMMANDS: readonly string[] = ['install-schema', 'upgrade-schema'] satisfies SchemaCommand[];
 
 const EPILOG = `The connect string is libpq's: keyword=value pairs (host=... port=... dbname=... user=...)
 or a postgresql:// URI. Passwords come from ~/.pgpass (or PGPASSFILE) and PG* environment
@@ -49,6 +53,9 @@ for the running agent's pid. SIGTERM or SIGINT stops it gracefully; SIGHUP reope
 Commands for a look at the scheduler (same connect string; --json for scripts):
   pgagent status | jobs | history JOB | explain JOB | run JOB | stop JOB [connect string]
 
+Without CREATE EXTENSION (managed PostgreSQL): pgagent install-schema|upgrade-schema [connect
+string] creates or updates the pgagent schema; see pgagent install-schema --help.
+
 Exit codes:
   0  clean shutdown (or --help, --version)
   1  fatal error at run time, e.g. the pgagent schema is missing or the log file cannot be opened
@@ -56,6 +63,8 @@ Exit codes:
 
 /** Parses argv (without node and the script); throws UsageError with a message for the user. */
 export function parseCommandLine(argv: string[]): CommandLine {
+  // No connect string starts with a bare word, so the subcommands cannot be mistaken for one.
+  if (SCHEMA_COMMANDS.includes(argv[0])) return parseSchemaCommand(argv[0] as SchemaCommand, argv.slice(1));
   let failure: string | undefined;
   let help: string | undefined;
   const parser = yargs()
@@ -110,6 +119,37 @@ export function parseCommandLine(argv: string[]): CommandLine {
       pidFile: absolutePath(args.pidfile, '--pidfile'),
     },
   };
+}
+
+const SCHEMA_EPILOG = `install-schema creates the pgagent schema (the extension's default version) where CREATE EXTENSION
+pgagent is not possible, such as managed PostgreSQL services; the database owner may run it.
+upgrade-schema updates a schema made so, or by pgAgent's own pgagent.sql, to that version.
+Both run the extension's own scripts in one transaction and record them in the table
+pgagent_migrations.applied; run again, they do nothing. Without a connect string, libpq's
+PG* environment variables and defaults apply.`;
+
+function parseSchemaCommand(command: SchemaCommand, argv: string[]): CommandLine {
+  let failure: string | undefined;
+  let help: string | undefined;
+  const args = yargs()
+    .scriptName('pgagent')
+    .usage('Usage: pgagent install-schema|upgrade-schema [connect string]')
+    .epilog(SCHEMA_EPILOG)
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .parserConfiguration({ 'parse-positional-numbers': false, 'dot-notation': false })
+    .version(false)
+    .help('help')
+    .strictOptions()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      failure = msg ?? err?.message ?? 'invalid command line';
+    })
+    .parse(argv, {}, (_err, _args, output) => {
+      if (output && !failure) help = output;
+    }) as { _: (string | number)[] };
+  if (failure) throw new UsageError(failure);
+  if (help !== undefined) return { action: 'help', text: help };
+  return { action: 'schema', command, conninfo: args._.map(String).join(' ') };
 }
 
 // pgAgent takes a value attached to its flag (-t5, -s/var/log/pgagent.log, -slog.txt); yargs

@@ -9,6 +9,7 @@ import { createLogger, Logger } from './logger';
 import { runAgent } from './main';
 import { AgentOptions } from './options';
 import { checkPidFile, PidFileError, removePidFile, writePidFile } from './pidfile';
+import { schemaCommand } from './schema/command';
 import { versionLine } from './version';
 
 /** How long the command waits for the detached agent's first word. */
@@ -22,6 +23,10 @@ async function main(argv: string[]): Promise<number> {
     const command = parseCommandLine(argv);
     if (command.action === 'help') return print(command.text);
     if (command.action === 'version') return print(versionLine());
+    if (command.action === 'schema') {
+      parseConninfo(command.conninfo);
+      return await schemaCommand(command.command, command.conninfo, EXIT_FATAL);
+    }
     options = command.options;
     // A malformed connect string is the user's mistake: say so now, not from a detached process.
     params = parseConninfo(options.conninfo);

@@ -8,18 +8,21 @@ cd "$(dirname "$0")/.."
 
 source scripts/pg-env.sh
 PG_BIN=$PG_SYSTEM_BIN
+# Debian's packages for its own majors; for the npm ones (scripts/pg-env.sh), its client tools.
+apt_major=$PG_MAJOR
+[ "$PG_SOURCE" = debian ] || apt_major=$PG_DEBIAN_MAJOR
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 
 packages=()
-[ -x "$PG_BIN/postgres" ] || packages+=("postgresql-$PG_MAJOR")
-[ -f "/usr/lib/postgresql/$PG_MAJOR/lib/pgxs/src/makefiles/pgxs.mk" ] || packages+=("postgresql-server-dev-$PG_MAJOR")
+[ -x "$PG_BIN/postgres" ] || packages+=("postgresql-$apt_major")
+[ -f "/usr/lib/postgresql/$apt_major/lib/pgxs/src/makefiles/pgxs.mk" ] || packages+=("postgresql-server-dev-$apt_major")
 # pg_cron, for the test of pgagent.import_pg_cron() against the real thing.
-[ -f "/usr/share/postgresql/$PG_MAJOR/extension/pg_cron.control" ] || packages+=("postgresql-$PG_MAJOR-cron")
+[ -f "/usr/share/postgresql/$apt_major/extension/pg_cron.control" ] || packages+=("postgresql-$apt_major-cron")
 command -v make >/dev/null || packages+=(make)
 command -v openssl >/dev/null || packages+=(openssl)  # the TLS tests make a server certificate
 command -v systemd-analyze >/dev/null || packages+=(systemd)  # the tests verify the service units
-id postgres >/dev/null 2>&1 || packages+=("postgresql-$PG_MAJOR")
+id postgres >/dev/null 2>&1 || packages+=("postgresql-$apt_major")
 
 if [ ${#packages[@]} -gt 0 ]; then
   echo "setup: installing ${packages[*]}"

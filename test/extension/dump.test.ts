@@ -4,12 +4,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
-import { createTestDatabase, TestDatabase } from '../helpers/db';
+import { createTestDatabase, TestDatabase, testCluster } from '../helpers/db';
 import {
   insertException, insertJob, insertRun, insertSchedule, insertStep, TABLES, utcClient,
 } from '../helpers/jobs';
 import { outcome } from '../helpers/outcome';
-import { pgDump, pgRestore } from '../helpers/pgdump';
+import { pgDump, pgDumpCanDump, pgRestore } from '../helpers/pgdump';
+import { serverMajor } from '../helpers/versions';
 
 /** Jobs of a user class and a built-in one, with steps, schedules, exceptions and runs. */
 async function addUserJobs(client: Client): Promise<void> {
@@ -48,7 +49,10 @@ async function allRows(db: TestDatabase): Promise<Record<string, unknown[]>> {
   return result;
 }
 
-describe.each(['4.2', '4.3', '4.4'])('dump and restore of pgagent %s', (version) => {
+// Debian's pg_dump (15) cannot dump the servers of 16 and later that the matrix runs.
+const describeIfDumps = pgDumpCanDump(testCluster(), serverMajor()) ? describe : describe.skip;
+
+describeIfDumps.each(['4.2', '4.3', '4.4'])('dump and restore of pgagent %s', (version) => {
   let source: TestDatabase;
   let restored: TestDatabase;
   beforeAll(async () => {

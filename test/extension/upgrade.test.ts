@@ -4,8 +4,8 @@
 import { catalogSnapshot } from '../helpers/catalog';
 import { createTestDatabase, TestDatabase, testCluster } from '../helpers/db';
 import { insertException, insertJob, insertRun, insertSchedule, insertStep, tableCounts } from '../helpers/jobs';
-import { extensionDdl } from '../helpers/pgdump';
-import { controlDefaultVersion } from '../helpers/versions';
+import { extensionDdl, pgDumpCanDump } from '../helpers/pgdump';
+import { controlDefaultVersion, serverMajor } from '../helpers/versions';
 
 const cluster = testCluster();
 const lines = (out: string): string[] => out.split('\n').filter(Boolean);
@@ -18,13 +18,17 @@ const PATHS = lines(
                  WHERE path IS NOT NULL AND source IN (${VERSIONS.map((v) => `'${v}'`).join(', ')}) ORDER BY 1`),
 ).map((l) => l.split(' ') as [string, string]);
 
+// Debian's pg_dump (15) serves every major's tests but cannot dump 16 and later; there the
+// catalog snapshot alone compares the two.
+const DUMPS = pgDumpCanDump(cluster, serverMajor());
+
 interface Snapshot {
   catalog: Record<string, string[]>;
   ddl: string;
 }
 
 async function snapshot(db: TestDatabase): Promise<Snapshot> {
-  return { catalog: await catalogSnapshot(db), ddl: extensionDdl(cluster, db.name) };
+  return { catalog: await catalogSnapshot(db), ddl: DUMPS ? extensionDdl(cluster, db.name) : '' };
 }
 
 async function withDatabase<T>(version: string, fn: (db: TestDatabase) => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
 
-const CLI = path.resolve(__dirname, '..', '..', 'dist', 'agent', 'cli.js');
+export const CLI = path.resolve(__dirname, '..', '..', 'dist', 'agent', 'cli.js');
 
 export interface AgentExit {
   code: number | null;

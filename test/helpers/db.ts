@@ -24,20 +24,23 @@ export interface TestDatabase {
 /**
  * A new database. By default it has the extension at its default version (copied from the
  * template); `extension: '4.2'` installs that version instead, `extension: false` none.
+ * With `owner`, that role owns the database and every connection (and the extension's
+ * install) is that role's, as with a managed service's master user.
  */
-export async function createTestDatabase(opts: { extension?: string | false } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(opts: { extension?: string | false; owner?: string } = {}): Promise<TestDatabase> {
   const cluster = testCluster();
   const name = `t_${process.pid}_${++counter}`;
   const useTemplate = opts.extension === undefined;
   const admin = new Client(cluster.clientConfig('postgres'));
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${useTemplate ? TEMPLATE_DB : 'template0'}`);
+    const owner = opts.owner ? ` OWNER ${opts.owner}` : '';
+    await admin.query(`CREATE DATABASE ${name}${owner} TEMPLATE ${useTemplate ? TEMPLATE_DB : 'template0'}`);
   } finally {
     await admin.end();
   }
   const connect = async (): Promise<Client> => {
-    const c = new Client(cluster.clientConfig(name));
+    const c = new Client({ ...cluster.clientConfig(name), user: opts.owner ?? cluster.user });
     await c.connect();
     return c;
   };
@@ -55,7 +58,7 @@ export async function createTestDatabase(opts: { extension?: string | false } = 
   return {
     name,
     cluster,
-    conninfo: cluster.conninfo(name),
+    conninfo: opts.owner ? `host=${cluster.socketDir} port=${cluster.port} user=${opts.owner} dbname=${name}` : cluster.conninfo(name),
     connect,
     query,
     drop: async () => {

@@ -37,3 +37,9 @@ export function extensionDdl(cluster: Cluster, dbname: string): string {
     .replace(/^--.*\n/gm, '')
     .replace(/\n{2,}/g, '\n');
 }
+
+/** Whether pg_dump can dump this server: it refuses servers of a newer major than its own. */
+export function pgDumpCanDump(cluster: Cluster, serverMajor: number): boolean {
+  const r = spawnSync(path.join(cluster.pgBin, 'pg_dump'), ['--version'], { encoding: 'utf8' });
+  return Number(/(\d+)\.\d+/.exec(r.stdout)?.[1]) >= serverMajor;
+}

@@ -1,0 +1,39 @@
+// The install-schema and upgrade-schema commands: connect as the connect string says (libpq's
+// rules, as the agent does), run the command, print what it did. Returns the exit code.
+import { Client, ClientConfig } from 'pg';
+import { firstThatConnects } from '../connect';
+import { connectionAttempts, parseConninfo } from '../connection';
+import { describeError } from '../pg-errors';
+import { runSchemaCommand, SchemaCommand, SchemaOutcome } from './install';
+
+export async function schemaCommand(command: SchemaCommand, conninfo: string, exitFatal: number): Promise<number> {
+  const warn = (msg: string): void => void process.stderr.write(`pgagent: warning: ${msg}\n`);
+  let client: Client | undefined;
+  try {
+    client = await firstThatConnects(connectionAttempts(parseConninfo(conninfo), process.env, warn), connect);
+    process.stdout.write(`pgagent: ${report(await runSchemaCommand(client, command))}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`pgagent: ${command}: ${describeError(e)}\n`);
+    return exitFatal;
+  } finally {
+    await client?.end().catch(() => {});
+  }
+}
+
+async function connect(config: ClientConfig): Promise<Client> {
+  const client = new Client(config);
+  try {
+    await client.connect();
+  } catch (e) {
+    await client.end().catch(() => {});
+    throw e;
+  }
+  return client;
+}
+
+function report({ from, to, applied }: SchemaOutcome): string {
+  if (applied.length === 0) return `schema pgagent is at ${to} already; nothing to do`;
+  const what = from === null ? `installed schema pgagent ${to}` : `updated schema pgagent from ${from} to ${to}`;
+  return `${what} (${applied.join(', ')})`;
+}
