@@ -1,8 +1,7 @@
 // The install-schema and upgrade-schema commands: connect as the connect string says (libpq's
 // rules, as the agent does), run the command, print what it did. Returns the exit code.
-import { Client, ClientConfig } from 'pg';
-import { firstThatConnects } from '../connect';
-import { connectionAttempts, parseConninfo } from '../connection';
+import { Client } from 'pg';
+import { connect, parseConninfo } from '../libpq';
 import { describeError } from '../pg-errors';
 import { runSchemaCommand, SchemaCommand, SchemaOutcome } from './install';
 
@@ -10,8 +9,10 @@ export async function schemaCommand(command: SchemaCommand, conninfo: string, ex
   const warn = (msg: string): void => void process.stderr.write(`pgagent: warning: ${msg}\n`);
   let client: Client | undefined;
   try {
-    client = await firstThatConnects(connectionAttempts(parseConninfo(conninfo), process.env, warn), connect);
-    process.stdout.write(`pgagent: ${report(await runSchemaCommand(client, command))}\n`);
+    const connected = await connect(parseConninfo(conninfo), { warn });
+    client = connected;
+    connected.on('error', () => {});
+    process.stdout.write(`pgagent: ${report(await runSchemaCommand(connected, command))}\n`);
     return 0;
   } catch (e) {
     process.stderr.write(`pgagent: ${command}: ${describeError(e)}\n`);
@@ -19,17 +20,6 @@ export async function schemaCommand(command: SchemaCommand, conninfo: string, ex
   } finally {
     await client?.end().catch(() => {});
   }
-}
-
-async function connect(config: ClientConfig): Promise<Client> {
-  const client = new Client(config);
-  try {
-    await client.connect();
-  } catch (e) {
-    await client.end().catch(() => {});
-    throw e;
-  }
-  return client;
 }
 
 function report({ from, to, applied }: SchemaOutcome): string {
