@@ -67,6 +67,8 @@ export function parseCommandLine(argv: string[]): CommandLine {
       'max-jobs': { type: 'string', default: String(DEFAULTS.maxJobs), describe: 'jobs run at once; due jobs beyond it stay for other agents' },
       hostname: { type: 'string', describe: 'station name for jobs pinned to a host (default: this host name)' },
       'shutdown-grace': { type: 'string', default: String(DEFAULTS.shutdownGraceSeconds), describe: 'seconds running jobs get to finish on SIGTERM/SIGINT before they are cancelled' },
+      // yargs reads --no-batch as batch=false.
+      batch: { type: 'boolean', default: true, describe: 'run batch (shell) steps; with --no-batch each is recorded failed, not run (see docs/security.md)' },
     })
     .help('help')
     .strictOptions()
@@ -99,6 +101,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
       maxJobs: integer(args['max-jobs'], '--max-jobs', 1),
       hostname: hostname(args.hostname),
       shutdownGraceSeconds: integer(args['shutdown-grace'], '--shutdown-grace', 0),
+      noBatch: args.batch === false,
     },
   };
 }

@@ -20,4 +20,6 @@ export interface AgentOptions {
   hostname: string;
   /** Seconds running jobs get to finish after SIGTERM/SIGINT before they are cancelled. */
   shutdownGraceSeconds: number;
+  /** --no-batch: batch steps are not run, each recorded failed with the reason. */
+  noBatch: boolean;
 }

@@ -5,11 +5,20 @@ import { Client, ClientConfig } from 'pg';
 import { FallbackPool } from './connect';
 import { attemptsPerHost, connectionAttempts, ConnParams, parseConninfo, redactConninfo } from './connection';
 import { Logger } from './logger';
-import { CANCEL_BACKEND } from './queries';
-import { Step } from './steps/step';
 
 /** Idle step connections are closed after this long. */
 const IDLE_MS = 30_000;
+/** How long close() waits for the pools: a connection attempt that never gets an answer must not hold shutdown. */
+const CLOSE_WAIT_MS = 2_000;
+
+/** Cancels a step's query from another connection to the same server. */
+const CANCEL_BACKEND = 'SELECT pg_cancel_backend($1)';
+
+/** Where an SQL step runs (the columns of pga_jobstep that say so). */
+export interface StepTarget {
+  jstconnstr: string;
+  jstdbname: string;
+}
 
 export interface Target {
   pool: FallbackPool;
@@ -32,7 +41,7 @@ export class TargetPools {
   ) {}
 
   /** The step's target. Throws ConninfoError for a malformed jstconnstr. */
-  target(step: Step): Target {
+  target(step: StepTarget): Target {
     const byName = step.jstconnstr === '';
     const key = byName ? `dbname:${step.jstdbname}` : `conninfo:${step.jstconnstr}`;
     let target = this.pools.get(key);
@@ -67,7 +76,10 @@ export class TargetPools {
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(pools.map((t) => t.pool.end().catch(() => {})));
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((r) => (timer = setTimeout(r, CLOSE_WAIT_MS)));
+    await Promise.race([Promise.all(pools.map((t) => t.pool.end().catch(() => {}))), waited]);
+    clearTimeout(timer);
   }
 
   private readonly warn = (msg: string): void => this.logger.warn(msg);
