@@ -84,6 +84,8 @@ export function parseCommandLine(argv: string[]): CommandLine {
       hostname: { type: 'string', describe: 'station name for jobs pinned to a host (default: this host name)' },
       pidfile: { type: 'string', describe: "write the agent's pid to this file, removed on exit; refuse to start if it names a running process" },
       'shutdown-grace': { type: 'string', default: String(DEFAULTS.shutdownGraceSeconds), describe: 'seconds running jobs get to finish on SIGTERM/SIGINT before they are cancelled' },
+      // yargs reads --no-batch as batch=false.
+      batch: { type: 'boolean', default: true, describe: 'run batch (shell) steps; with --no-batch each is recorded failed, not run (see docs/security.md)' },
     })
     .help('help')
     .strictOptions()
@@ -116,6 +118,7 @@ export function parseCommandLine(argv: string[]): CommandLine {
       maxJobs: integer(args['max-jobs'], '--max-jobs', 1),
       hostname: hostname(args.hostname),
       shutdownGraceSeconds: integer(args['shutdown-grace'], '--shutdown-grace', 0),
+      noBatch: args.batch === false,
       pidFile: absolutePath(args.pidfile, '--pidfile'),
     },
   };

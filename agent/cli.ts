@@ -68,8 +68,7 @@ async function main(argv: string[]): Promise<number> {
     }
     // SIGTERM and SIGINT belong to runAgent (graceful shutdown); SIGHUP is logrotate's.
     process.on('SIGHUP', () => {
-      logger.reopen();
-      logger.debug('log file reopened');
+      if (logger.reopen()) logger.debug('log file reopened');
     });
     return await runAgent(options, params, logger, report);
   } catch (err) {

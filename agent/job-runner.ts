@@ -4,124 +4,171 @@
 //
 // Statuses, as pgAgent: a failed step is 'f' and fails the job if jstonerror = 'f'; with 's' it
 // is recorded as succeeded, with 'i' as an ignored failure, and the job goes on. No enabled
-// steps: the run is 'i'. A run cancelled (shutdown, or taken over by another agent's sweep while
-// our connection was down) ends 'd', as does the step it was in. An error of the agent's own
-// (not a step's) ends the run 'i'. Every write goes through ServiceConnection.submit(), which
-// waits out and repeats across a reconnect, so each statement is safe to repeat (queries.ts).
-import { DatabaseError } from 'pg';
+// steps: the run is 'i'. A step this agent refuses (--no-batch) is 'f' whatever jstonerror says.
+// A run aborted (status.ts) ends 'd', as does the step it was in, unless its job was lost to
+// another agent's sweep or deleted: then nothing more is written for it. An error of the
+// agent's own (not a step's) ends the run 'i'. The end of a step or run is written until it
+// succeeds (a lock, a revoked right, a trigger may refuse it for a while): a job must never
+// stay claimed because one write failed.
+import { AgentEvents } from './events';
 import { Logger } from './logger';
 import { describeError } from './pg-errors';
-import * as q from './queries';
-import { ServiceConnection } from './service';
+import { ServiceDown } from './service';
+import { RunStore } from './sql/runs';
+import { abortReason, AbortReason, DELETED, describeAbort, LOST, recordable, Status } from './status';
 import { failedStep, Step, StepOutcome, StepRunner } from './steps/step';
+import { sleep } from './timers';
 
 export interface ClaimedJob {
   jobid: number;
   jobname: string;
 }
 
-export type RunStatus = 's' | 'f' | 'i' | 'd';
-type StepStatus = 's' | 'f' | 'i' | 'd';
-
 export interface JobRunnerDeps {
-  service: ServiceConnection;
+  store: RunStore;
   /** Step runners by jstkind. */
   steps: Record<string, StepRunner>;
   logger: Logger;
+  events: AgentEvents;
+  /** The agent's registered pid, for the log. */
+  agentPid(): number | null;
+  /** Back-off of a refused write: first wait and longest wait (ms). */
+  retryMs?: { first: number; max: number };
 }
 
-/**
- * The abort reason for a run another agent's sweep recorded aborted while our connection was
- * down: its job is no longer ours (it may be claimed again, even by us), so the run is stopped
- * and nothing more is written for it.
- */
-export const TAKEN_OVER = 'another agent recorded this run aborted while our database connection was down';
+const RETRY_MS = { first: 500, max: 30_000 };
+
+type StepsEnd = { status: Status } | { stopped: AbortReason };
 
 /** Runs the job to its end; never rejects (what goes wrong is logged and recorded). */
 export async function runJob(job: ClaimedJob, deps: JobRunnerDeps, signal: AbortSignal): Promise<void> {
-  const { service, logger } = deps;
+  const { store, logger, events } = deps;
   const label = `job ${job.jobid} (${job.jobname})`;
+  const fields = (more: Record<string, unknown> = {}): Record<string, unknown> => ({ job: job.jobid, ...more, agent_pid: deps.agentPid() });
   const started = performance.now();
   let runId: number | null = null;
-  let status: RunStatus;
+  let end: StepsEnd;
   try {
-    runId = (await service.submit<{ id: number }>(q.NEXT_RUN_ID)).rows[0].id;
-    await service.submit(q.INSERT_RUN, [runId, job.jobid]);
-    logger.debug(`${label}: run ${runId} started`);
-    status = await runSteps(job, runId, deps, signal);
+    runId = await store.startRun(job.jobid);
+    if (runId === null) {
+      logger.warn(`${label}: not run: the job is no longer ours (deleted, or released by another agent)`, fields());
+      return;
+    }
+    logger.debug(`${label}: run ${runId} started`, fields({ run: runId }));
+    events.emit('runStarted', { jobId: job.jobid, jobName: job.jobname, runId });
+    end = await runSteps(job, runId, deps, signal);
   } catch (e) {
-    logger.error(`${label}: run ${runId ?? '(none)'} ended by an agent error: ${describeError(e)}`);
-    status = 'i';
+    if (e instanceof ServiceDown) return; // closed: nothing can be written any more
+    logger.error(`${label}: run ${runId ?? '(none)'} ended by an agent error: ${describeError(e)}`, fields({ run: runId }));
+    end = { status: 'i' };
   }
   const seconds = elapsed(started);
-  if (signal.reason === TAKEN_OVER) {
-    logger.error(`${label}: run ${runId} stopped, not recorded: ${TAKEN_OVER}`);
+  const stopped = 'stopped' in end ? end.stopped : abortReason(signal);
+  if (!recordable(stopped)) {
+    logger.error(`${label}: run ${runId} stopped, not recorded: ${describeAbort(stopped!)}`, fields({ run: runId }));
+    events.emit('runFinished', { jobId: job.jobid, jobName: job.jobname, runId, status: 'd', seconds, recorded: false });
     return;
   }
-  try {
-    // Also without a run id (the run could not be logged): the job must not stay claimed.
-    const released = (await service.submit(q.FINISH_RUN, [runId, status, seconds, job.jobid])).rowCount === 1;
-    const line = `${label}: run ${runId} finished with status ${status} in ${seconds.toFixed(3)} s`;
-    if (!released) logger.error(`${line}, not recorded: the job is no longer ours (deleted meanwhile?)`);
-    else if (status === 's') logger.debug(line);
-    else logger.warn(line);
-  } catch (e) {
-    logger.error(`${label}: could not record the end of run ${runId}: ${describeError(e)}`);
-  }
+  const status = 'status' in end ? end.status : 'd';
+  // Also without a run id (the run could not be logged): the job must not stay claimed.
+  const written = await untilWritten(`the end of run ${runId} of ${label}`, deps, () => store.finishRun(runId, job.jobid, status, seconds));
+  if (!written) return;
+  const released = written.value;
+  const line = `${label}: run ${runId} finished with status ${status} in ${seconds.toFixed(3)} s`;
+  if (!released) logger.error(`${line}, not recorded: the job is no longer ours (deleted meanwhile?)`, fields({ run: runId, status }));
+  else if (status === 's') logger.debug(line, fields({ run: runId, status }));
+  else logger.warn(line, fields({ run: runId, status }));
+  events.emit('runFinished', { jobId: job.jobid, jobName: job.jobname, runId, status, seconds, recorded: released });
 }
 
-async function runSteps(job: ClaimedJob, runId: number, deps: JobRunnerDeps, signal: AbortSignal): Promise<RunStatus> {
-  const steps = (await deps.service.submit<Step & Record<string, unknown>>(q.JOB_STEPS, [job.jobid])).rows;
+async function runSteps(job: ClaimedJob, runId: number, deps: JobRunnerDeps, signal: AbortSignal): Promise<StepsEnd> {
+  const steps = await deps.store.steps(job.jobid);
   if (!steps.length) {
-    deps.logger.warn(`job ${job.jobid} (${job.jobname}) has no enabled steps`);
-    return 'i';
+    deps.logger.warn(`job ${job.jobid} (${job.jobname}) has no enabled steps`, { job: job.jobid, run: runId, agent_pid: deps.agentPid() });
+    return { status: 'i' };
   }
   for (const step of steps) {
-    if (signal.aborted) return 'd';
-    const status = await runStep(job, runId, step, deps, signal);
-    if (status === 'd' || status === 'f') return status;
+    if (signal.aborted) return { status: 'd' };
+    const end = await runStep(job, runId, step, deps, signal);
+    if ('stopped' in end || end.status === 'd' || end.status === 'f') return end;
   }
-  return 's';
+  return { status: 's' };
 }
 
-async function runStep(job: ClaimedJob, runId: number, step: Step, deps: JobRunnerDeps, signal: AbortSignal): Promise<StepStatus> {
-  const { service, logger } = deps;
-  const stepRunId = (await service.submit<{ id: number }>(q.NEXT_STEP_RUN_ID)).rows[0].id;
-  await service.submit(q.INSERT_STEP_RUN, [stepRunId, runId, step.jstid, job.jobid]);
+async function runStep(job: ClaimedJob, runId: number, step: Step, deps: JobRunnerDeps, signal: AbortSignal): Promise<StepsEnd> {
+  const { store, logger } = deps;
+  const label = `job ${job.jobid} (${job.jobname}) step ${step.jstid} (${step.jstname})`;
+  const fields = (more: Record<string, unknown>): Record<string, unknown> => ({ job: job.jobid, run: runId, step: step.jstid, ...more, agent_pid: deps.agentPid() });
+  const logged = await store.startStep(runId, job.jobid, step.jstid);
+  if ('missing' in logged) {
+    if (logged.missing === 'step') {
+      logger.warn(`${label}: skipped: the step was deleted while the job ran`, fields({}));
+      return { status: 's' };
+    }
+    return { stopped: logged.missing === 'job' ? DELETED : LOST };
+  }
   const started = performance.now();
   const runner = deps.steps[step.jstkind];
   let outcome: StepOutcome;
   try {
-    outcome = runner ? await runner(step, signal) : failedStep(`unknown step kind "${step.jstkind}"`);
+    outcome = runner ? await runner(step, { jobId: job.jobid, runId, signal }) : failedStep(`unknown step kind "${step.jstkind}"`);
   } catch (e) {
     outcome = failedStep(`the agent could not run the step: ${describeError(e)}`);
   }
+  const seconds = elapsed(started);
+  const reason = abortReason(signal);
+  if (!recordable(reason)) return { stopped: reason! };
   const status = stepStatus(outcome, step.jstonerror, signal);
-  await finishStepRun(service, [stepRunId, status, outcome.result, elapsed(started), outcome.output]);
-  const line = `job ${job.jobid} step ${step.jstid} (${step.jstname}): status ${status}, result ${outcome.result}`;
-  if (outcome.ok) logger.debug(line);
-  else logger.warn(line);
-  return status;
+  const written = await untilWritten(`the end of ${label}`, deps, () =>
+    store.finishStep(logged.id, { status, result: outcome.result, seconds, output: outcome.output }),
+  );
+  if (!written) throw new ServiceDown('the service connection is closed');
+  const line = `${label}: status ${status}, result ${outcome.result}`;
+  if (outcome.ok) logger.debug(line, fields({ status }));
+  else {
+    const why = outcome.summary ?? firstLine(outcome.output);
+    logger.error(`${label} failed: status ${status}, result ${outcome.result}${why ? `: ${why}` : ''}`, fields({ status, result: outcome.result, sqlstate: outcome.sqlstate }));
+  }
+  deps.events.emit('stepFinished', { jobId: job.jobid, runId, stepId: step.jstid, stepName: step.jstname, status, result: outcome.result, seconds, sqlstate: outcome.sqlstate });
+  return { status };
 }
 
-function stepStatus(outcome: StepOutcome, onError: string, signal: AbortSignal): StepStatus {
+function stepStatus(outcome: StepOutcome, onError: string, signal: AbortSignal): Status {
   if (outcome.ok) return 's';
   if (signal.aborted) return 'd';
+  if (outcome.refused) return 'f';
   return onError === 's' ? 's' : onError === 'i' ? 'i' : 'f';
 }
 
 /**
- * Records a step's end. A database whose encoding cannot hold some character of the output
- * (SQL_ASCII, LATIN1, ...) refuses it: the output is then stored with those characters as '?'.
+ * Runs write until it succeeds, waiting with back-off in between; the reason it fails is
+ * logged once per change. Returns null when the service connection is closed for good.
  */
-async function finishStepRun(service: ServiceConnection, params: [number, StepStatus, number, number, string]): Promise<void> {
-  try {
-    await service.submit(q.FINISH_STEP_RUN, params);
-  } catch (e) {
-    if (!(e instanceof DatabaseError && e.code?.startsWith('22'))) throw e;
-    const [id, status, result, seconds, output] = params;
-    await service.submit(q.FINISH_STEP_RUN, [id, status, result, seconds, output.replace(/[^\t\n\r\x20-\x7e]/g, '?')]);
+async function untilWritten<T>(what: string, deps: JobRunnerDeps, write: () => Promise<T>): Promise<{ value: T } | null> {
+  const { first, max } = deps.retryMs ?? RETRY_MS;
+  let lastReason: string | undefined;
+  let attempts = 0;
+  for (let waitMs = first; ; waitMs = Math.min(waitMs * 2, max)) {
+    try {
+      const value = await write();
+      if (attempts) deps.logger.warn(`recorded ${what} after ${attempts + 1} attempts`);
+      return { value };
+    } catch (e) {
+      if (e instanceof ServiceDown) {
+        deps.logger.error(`could not record ${what}: ${e.message}`);
+        return null;
+      }
+      attempts++;
+      const reason = describeError(e);
+      if (reason !== lastReason) deps.logger.error(`could not record ${what}: ${reason}; retrying until it succeeds`, { agent_pid: deps.agentPid() });
+      lastReason = reason;
+      await sleep(waitMs);
+    }
   }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
 }
 
 function elapsed(since: number): number {

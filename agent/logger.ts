@@ -1,7 +1,9 @@
 // The agent's log: pgAgent's levels (0 error, 1 warning, 2 debug; a message is written when its
 // level <= the configured one), a timestamp with the UTC offset, text or JSON lines, to stdout
-// or a file opened for appending and reopened on SIGHUP (logrotate). Passwords never get out:
-// fields named like a password are masked and conninfo strings are redacted.
+// or a file opened for appending and reopened on SIGHUP (logrotate); a file that cannot be
+// reopened leaves the old one in use. Passwords never get out: fields named like a password are
+// masked and conninfo strings are redacted. In text lines, control characters (newlines, ANSI
+// escapes: a job name may hold them) are escaped, so that one message is one line as written.
 import * as fs from 'fs';
 import { redactConninfo } from './libpq';
 import { LogFormat, LogLevel } from './options';
@@ -10,8 +12,8 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   debug(msg: string, fields?: Record<string, unknown>): void;
-  /** Reopens the log file (SIGHUP, after logrotate). */
-  reopen(): void;
+  /** Reopens the log file (SIGHUP, after logrotate); false (and a warning logged) if it could not. */
+  reopen(): boolean;
   close(): Promise<void>;
 }
 
@@ -28,7 +30,15 @@ export function createLogger(opts: { level: LogLevel; format: LogFormat; file?: 
     error: (msg, fields) => write(0, msg, fields),
     warn: (msg, fields) => write(1, msg, fields),
     debug: (msg, fields) => write(2, msg, fields),
-    reopen: () => sink.reopen(),
+    reopen: () => {
+      try {
+        sink.reopen();
+        return true;
+      } catch (e) {
+        write(1, `could not reopen the log file "${opts.file}": ${(e as Error).message}; still writing to the file opened before`);
+        return false;
+      }
+    },
     close: () => sink.close(),
   };
 }
@@ -47,13 +57,21 @@ function jsonLine(e: Entry): string {
 // "2026-11-21T20:30:00.123+00:00 WARNING msg key=value key2="value with spaces""
 function textLine(e: Entry): string {
   const fields = Object.entries(e.fields ?? {}).map(([k, v]) => ` ${k}=${textValue(v)}`);
-  return `${e.ts} ${e.level} ${e.msg}${fields.join('')}`;
+  return `${e.ts} ${e.level} ${escapeControls(e.msg)}${fields.join('')}`;
+}
+
+// C0 and C1 control characters and DEL, written as JSON escapes (\n, \u001b, ...).
+const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
+const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function escapeControls(s: string): string {
+  return s.replace(CONTROLS, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 // Strings bare when unambiguous, else quoted; anything else as JSON (Errors and bigints are
 // strings by now, see redactFields).
 function textValue(v: unknown): string {
-  if (typeof v === 'string') return /^[^\s"=]+$/.test(v) ? v : JSON.stringify(v);
+  if (typeof v === 'string') return /^[^\s"=\x00-\x1f\x7f-\x9f]+$/.test(v) ? v : escapeControls(JSON.stringify(v));
   return JSON.stringify(v) ?? String(v);
 }
 

@@ -4,7 +4,8 @@
 // signal cancels the running jobs at once.
 import { EXIT_FATAL, EXIT_OK } from './args';
 import { OnStartup } from './daemon';
-import { runJob, TAKEN_OVER } from './job-runner';
+import { AgentEvents } from './events';
+import { runJob } from './job-runner';
 import { Logger } from './logger';
 import { ConnParams } from './libpq';
 import { pollDb, PollLoop } from './loop';
@@ -13,10 +14,11 @@ import { describeError } from './pg-errors';
 import { TargetPools } from './pools';
 import { Runs } from './runs';
 import { ConfigError, ServiceConnection } from './service';
-import { batchStepRunner } from './steps/batch-step';
+import { runStore } from './sql/runs';
+import { LOST, SHUTDOWN } from './status';
+import { batchStepRunner, refusedBatchStep } from './steps/batch-step';
+import { removeStaleStepDirs } from './steps/step-dirs';
 import { sqlStepRunner } from './steps/sql-step';
-
-const SHUTDOWN_REASON = 'the agent is shutting down';
 
 /**
  * params: options.conninfo as parsed (cli.ts checked it). onStartup hears once how the start
@@ -28,21 +30,24 @@ export async function runAgent(options: AgentOptions, params: ConnParams, logger
     { params, station: options.hostname, pollSeconds: options.pollSeconds, retrySeconds: options.retrySeconds },
     {
       runningJobs: () => runs.jobIds(),
-      jobsLost: (ids) => runs.abort(TAKEN_OVER, ids),
+      jobsLost: (ids) => runs.abort(LOST, ids),
       jobsChanged: () => loop.wake(),
       problem: (message) => onStartup({ state: 'retrying', reason: message }),
     },
     logger,
   );
   const pools = new TargetPools(params, () => service.server, options.maxJobs, logger);
-  const steps = { s: sqlStepRunner(pools), b: batchStepRunner };
+  const steps = { s: sqlStepRunner(pools), b: options.noBatch ? refusedBatchStep : batchStepRunner(logger) };
+  const events = new AgentEvents();
+  const runner = { store: runStore((sql, p) => service.submit(sql, p)), steps, logger, events, agentPid: () => service.agentPid };
+  for (const dir of await removeStaleStepDirs()) logger.warn(`removed the step directory ${dir} of an agent that is no longer running`);
   const loop = new PollLoop(
     { station: options.hostname, pollSeconds: options.pollSeconds, maxJobs: options.maxJobs },
     {
       db: pollDb(service),
       logger,
       running: () => runs.size,
-      startRun: (job) => runs.start(job.jobid, (signal) => runJob(job, { service, steps, logger }, signal), () => loop.wake()),
+      startRun: (job) => runs.start(job.jobid, (signal) => runJob(job, runner, signal), () => loop.wake()),
     },
   );
 
@@ -54,7 +59,7 @@ export async function runAgent(options: AgentOptions, params: ConnParams, logger
       loop.stop();
     } else {
       logger.warn(`received ${sig} again: cancelling running jobs now`);
-      runs.abort(SHUTDOWN_REASON);
+      runs.abort(SHUTDOWN);
     }
   };
   process.on('SIGTERM', onSignal);
@@ -87,9 +92,9 @@ async function finishRuns(runs: Runs, options: AgentOptions, logger: Logger): Pr
   logger.warn(`waiting up to ${options.shutdownGraceSeconds} s for ${runs.size} running job(s)`);
   if (await runs.settled(options.shutdownGraceSeconds * 1000)) return;
   logger.warn(`cancelling ${runs.size} running job(s): ${runs.jobIds().join(', ')}`);
-  runs.abort(SHUTDOWN_REASON);
+  runs.abort(SHUTDOWN);
   // Cancelled steps stop within seconds; their results may wait for one reconnect.
   if (!(await runs.settled((options.retrySeconds + 15) * 1000))) {
-    logger.error(`job(s) ${runs.jobIds().join(', ')} could not be recorded aborted: the database is not reachable`);
+    logger.error(`job(s) ${runs.jobIds().join(', ')} did not end within ${options.retrySeconds + 15} s of being cancelled: leaving them unrecorded`);
   }
 }

@@ -20,6 +20,8 @@ export interface AgentOptions {
   hostname: string;
   /** Seconds running jobs get to finish after SIGTERM/SIGINT before they are cancelled. */
   shutdownGraceSeconds: number;
+  /** --no-batch: batch steps are not run, each recorded failed with the reason. */
+  noBatch: boolean;
   /** --pidfile: the running agent's pid goes there (absolute path). */
   pidFile?: string;
 }

@@ -5,12 +5,21 @@ import { Client, PoolClient } from 'pg';
 import { ConnectionPlan, connectionPlan, ConnParams, HostPool, parseConninfo, redactConninfo } from './libpq';
 import { Logger } from './logger';
 import { serverBusy } from './pg-errors';
-import { CANCEL_BACKEND } from './queries';
-import { Step } from './steps/step';
 import { sleep } from './timers';
 
 /** Idle step connections are closed after this long. */
 const IDLE_MS = 30_000;
+/** How long close() waits for the pools: a connection attempt that never gets an answer must not hold shutdown. */
+const CLOSE_WAIT_MS = 2_000;
+
+/** Cancels a step's query from another connection to the same server. */
+const CANCEL_BACKEND = 'SELECT pg_cancel_backend($1)';
+
+/** Where an SQL step runs (the columns of pga_jobstep that say so). */
+export interface StepTarget {
+  jstconnstr: string;
+  jstdbname: string;
+}
 
 export interface Target {
   pool: HostPool;
@@ -36,7 +45,7 @@ export class TargetPools {
    * The step's target: a jstconnstr may list several hosts, with target_session_attrs, as
    * libpq takes them. Throws ConninfoError for a malformed jstconnstr.
    */
-  target(step: Step): Target {
+  target(step: StepTarget): Target {
     const byName = step.jstconnstr === '';
     const key = byName ? `dbname:${step.jstdbname}` : `conninfo:${step.jstconnstr}`;
     let target = this.pools.get(key);
@@ -73,7 +82,10 @@ export class TargetPools {
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(pools.map((t) => t.pool.end().catch(() => {})));
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((r) => (timer = setTimeout(r, CLOSE_WAIT_MS)));
+    await Promise.race([Promise.all(pools.map((t) => t.pool.end().catch(() => {}))), waited]);
+    clearTimeout(timer);
   }
 
   private readonly warn = (msg: string): void => this.logger.warn(msg);

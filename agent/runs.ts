@@ -1,5 +1,6 @@
 // The runs in progress: what a reconnect keeps, what shutdown waits for and cancels. A job may
 // briefly have two: a run being stopped because a sweep took the job from us, and a new one.
+import { AbortReason } from './status';
 
 interface Run {
   jobId: number;
@@ -29,8 +30,8 @@ export class Runs {
     });
   }
 
-  /** Aborts the given jobs' runs (all when jobIds is omitted); reason ends up in their step output. */
-  abort(reason: string, jobIds?: number[]): void {
+  /** Aborts the given jobs' runs (all when jobIds is omitted); the reason decides what is recorded. */
+  abort(reason: AbortReason, jobIds?: number[]): void {
     for (const r of this.runs) if (!jobIds || jobIds.includes(r.jobId)) r.controller.abort(reason);
   }
 

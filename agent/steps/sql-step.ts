@@ -1,15 +1,20 @@
 // SQL steps: the code is sent as one simple-protocol query (several statements allowed, as
-// pgAgent does) on a pooled connection to the step's target. jslresult is the number of rows the
-// last statement affected (what libpq's PQcmdTuples reports for PQexec), -1 on failure; jsloutput
-// holds the notices the step raised and, on failure, the error with SQLSTATE, detail, hint and
-// context. Afterwards the connection is reset (an open transaction rolled back, DISCARD ALL) so
-// nothing a step leaves behind reaches the next one; a connection that cannot be reset is closed.
-import { PoolClient, Query, QueryResult } from 'pg';
+// pgAgent does) on a pooled connection to the step's target, named `pgagent job <jobid> run
+// <jlgid>` (application_name) while it runs, so a sweep can find and end it. jslresult is the
+// number of rows the last statement affected (what libpq's PQcmdTuples reports for PQexec), -1
+// on failure; jsloutput holds the notices the step raised and, on failure, the error with
+// SQLSTATE, detail, hint and context. Rows are counted and their values never read (see
+// rows-dropped.ts). Afterwards the connection is reset (an open transaction rolled back, with a
+// note in the output, and DISCARD ALL) so nothing a step leaves behind reaches the next one; a
+// connection that cannot be reset, or that broke, is closed.
+import { DatabaseError, PoolClient, Query, QueryResult } from 'pg';
 import { ConninfoError } from '../libpq';
 import { BoundedOutput } from '../output';
 import { describeError, formatError, formatServerMessage, isConnectionError, ServerMessage } from '../pg-errors';
 import { connectWhenFree, Target, TargetPools } from '../pools';
-import { failedStep, Step, StepOutcome, StepRunner } from './step';
+import { abortReason, describeAbort } from '../status';
+import { dropRows } from './rows-dropped';
+import { failedStep, Step, StepContext, StepOutcome, StepRunner } from './step';
 
 /**
  * How long a step waits for a connection while its server refuses them as busy (too many
@@ -19,8 +24,12 @@ const BUSY_WAIT_MS = 60_000;
 /** After a cancel request, how long the statement gets to stop before its connection is closed. */
 const CANCEL_WAIT_MS = 5_000;
 
+export const OPEN_TRANSACTION_NOTE = '[the step left a transaction open: the agent rolled it back, so its work since BEGIN was not kept]';
+
+const SET_APPLICATION_NAME = "SELECT set_config('application_name', $1, false)";
+
 export function sqlStepRunner(pools: TargetPools): StepRunner {
-  return async (step: Step, signal: AbortSignal): Promise<StepOutcome> => {
+  return async (step: Step, context: StepContext): Promise<StepOutcome> => {
     let target: Target;
     try {
       target = pools.target(step);
@@ -31,28 +40,52 @@ export function sqlStepRunner(pools: TargetPools): StepRunner {
     const output = new BoundedOutput();
     let client: PoolClient;
     try {
-      client = await connectWhenFree(target.pool, signal, BUSY_WAIT_MS, (e, waitMs) =>
-        output.appendLine(`[${target.label} is busy (${describeError(e)}); trying again in ${waitMs} ms]`),
+      client = await untilAborted(
+        connectWhenFree(target.pool, context.signal, BUSY_WAIT_MS, (e, waitMs) =>
+          output.appendLine(`[${target.label} is busy (${describeError(e)}); trying again in ${waitMs} ms]`),
+        ),
+        context.signal,
       );
     } catch (e) {
       output.appendLine(`could not connect to ${target.label}: ${describeError(e)}`);
-      return { ok: false, result: -1, output: output.text() };
+      return { ok: false, result: -1, output: output.text(), summary: `could not connect to ${target.label}: ${describeError(e)}` };
     }
-    return runOn(client, step.jstcode, output, signal, (pid) => pools.cancel(target, pid));
+    return runOn(client, step.jstcode, output, context, (pid) => pools.cancel(target, pid));
   };
+}
+
+/** The connection, or a rejection as soon as the signal aborts (a connection made later is closed). */
+function untilAborted(connecting: Promise<PoolClient>, signal: AbortSignal): Promise<PoolClient> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(new Error(`not connected: ${describeAbort(abortReason(signal)!)}`));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    connecting.then(
+      (client) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) client.release(true);
+        else resolve(client);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 async function runOn(
   client: PoolClient,
   code: string,
   output: BoundedOutput,
-  signal: AbortSignal,
+  { jobId, runId, signal }: StepContext,
   cancelBackend: (pid: number) => Promise<void>,
 ): Promise<StepOutcome> {
-  if (signal.aborted) {
-    client.release();
-    return failedStep(`not started: ${String(signal.reason)}`);
-  }
+  // The pool listens for errors only while a connection is idle: without a listener of ours, a
+  // connection that breaks under a step (a server crash, a killed backend) would kill the agent.
+  let broken: Error | undefined;
+  const onError = (e: Error): void => void (broken = e);
+  client.on('error', onError);
   const onNotice = (n: ServerMessage): void => output.appendLine(formatServerMessage(n));
   let force: NodeJS.Timeout | undefined;
   const onAbort = (): void => {
@@ -61,25 +94,35 @@ async function runOn(
     // A server that does not answer the cancel: closing the socket ends the query for us.
     force = setTimeout(() => socketOf(client).destroy(), CANCEL_WAIT_MS);
   };
-  client.on('notice', onNotice);
-  signal.addEventListener('abort', onAbort, { once: true });
   let reusable = true;
   try {
+    dropRows(client);
+    await client.query(SET_APPLICATION_NAME, [`pgagent job ${jobId} run ${runId}`]);
+    if (signal.aborted) return failedStep(`not started: ${describeAbort(abortReason(signal)!)}`);
+    client.on('notice', onNotice);
+    signal.addEventListener('abort', onAbort, { once: true });
     const res = await simpleQuery(client, code);
     const last = Array.isArray(res) ? res[res.length - 1] : res;
+    if (client.getTransactionStatus() === 'T') output.appendLine(OPEN_TRANSACTION_NOTE);
     return { ok: true, result: last?.rowCount ?? 0, output: output.text() };
   } catch (e) {
     reusable = !isConnectionError(e);
-    output.appendLine(formatError(e));
-    if (signal.aborted) output.appendLine(`[cancelled: ${String(signal.reason)}]`);
-    return { ok: false, result: -1, output: output.text() };
+    const error = formatError(broken && !(e instanceof DatabaseError) ? lostConnection(broken) : e);
+    output.appendLine(error);
+    if (signal.aborted) output.appendLine(`[cancelled: ${describeAbort(abortReason(signal)!)}]`);
+    return { ok: false, result: -1, output: output.text(), summary: error.split('\n')[0], sqlstate: e instanceof DatabaseError ? e.code : undefined };
   } finally {
     clearTimeout(force);
     signal.removeEventListener('abort', onAbort);
     client.off('notice', onNotice);
-    reusable = reusable && (await reset(client));
+    reusable = reusable && !broken && (await reset(client));
+    client.off('error', onError);
     client.release(!reusable);
   }
+}
+
+function lostConnection(e: Error): Error {
+  return new Error(`the connection to the server was lost while the step ran (${e.message}): the server may have restarted or the backend been terminated`);
 }
 
 /**

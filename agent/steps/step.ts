@@ -11,6 +11,13 @@ export interface Step {
   jstonerror: string; // 'f' fail the job, 's' count as success, 'i' ignore
 }
 
+/** The run a step belongs to. The signal aborts the step (see status.ts for why). */
+export interface StepContext {
+  jobId: number;
+  runId: number;
+  signal: AbortSignal;
+}
+
 export interface StepOutcome {
   /** The step did what it was asked (exit code 0, or the SQL ran without error). */
   ok: boolean;
@@ -18,13 +25,16 @@ export interface StepOutcome {
   result: number;
   /** pga_jobsteplog.jsloutput, already bounded and safe to store. */
   output: string;
+  /** For the log: what went wrong, in a line (default: the output's first line). */
+  summary?: string;
+  /** The server error's SQLSTATE, for SQL steps that failed with one. */
+  sqlstate?: string;
+  /** This agent does not run such steps: the step fails whatever its jstonerror says. */
+  refused?: boolean;
 }
 
-/**
- * Runs one step. The signal aborts it (agent shutdown, or the run was taken from us): the runner
- * then stops the work and resolves with what it has.
- */
-export type StepRunner = (step: Step, signal: AbortSignal) => Promise<StepOutcome>;
+/** Runs one step; resolves with what it has when the signal aborts. */
+export type StepRunner = (step: Step, context: StepContext) => Promise<StepOutcome>;
 
 /** A step that could not start or failed inside the agent: the reason is its output. */
 export function failedStep(message: string, result = -1): StepOutcome {

@@ -1,0 +1,144 @@
+// The statements that record runs in pga_joblog and pga_jobsteplog, and the RunStore the job
+// runner writes through. Every statement goes through submit(), which repeats it after a
+// reconnect, so each is safe to repeat: log ids are drawn first and rows inserted with them
+// ON CONFLICT DO NOTHING, and updates only touch rows still running. Log rows are only added
+// while the job is ours: a job another agent's sweep took from us while we were disconnected,
+// or one deleted meanwhile, gets no new 'r' row nobody would end.
+import { DatabaseError } from 'pg';
+import { replaceUnstorable } from '../encoding';
+import { Status } from '../status';
+import { Step } from '../steps/step';
+
+export type Submit = <R extends Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<{ rows: R[]; rowCount: number }>;
+
+/** Why a step could not be logged: its job is gone, no longer ours, or the step was deleted. */
+export type StepMissing = 'job' | 'claim' | 'step';
+
+export interface StepEnd {
+  status: Status;
+  result: number;
+  seconds: number;
+  output: string;
+}
+
+/** What the job runner reads and writes. Methods throw what the database throws. */
+export interface RunStore {
+  /** Logs a run of the job ('r') and returns its id; null when the job is no longer ours. */
+  startRun(jobId: number): Promise<number | null>;
+  /** The job's enabled steps, in the order they run. */
+  steps(jobId: number): Promise<Step[]>;
+  /** Logs a step run ('r') and returns its id, or why it could not. */
+  startStep(runId: number, jobId: number, stepId: number): Promise<{ id: number } | { missing: StepMissing }>;
+  /** Records a step's end; characters the database's encoding cannot hold become '?'. */
+  finishStep(stepRunId: number, end: StepEnd): Promise<void>;
+  /** Records the run's end (when it was logged) and releases the job; false if it was no longer ours. */
+  finishRun(runId: number | null, jobId: number, status: Status, seconds: number): Promise<boolean>;
+}
+
+export const NEXT_RUN_ID = "SELECT nextval('pgagent.pga_joblog_jlgid_seq')::int4 AS id";
+
+export const NEXT_STEP_RUN_ID = "SELECT nextval('pgagent.pga_jobsteplog_jslid_seq')::int4 AS id";
+
+/** $1 the new jlgid, $2 the job. logged: the row is there (also when this is a repeat). */
+export const INSERT_RUN = `
+WITH ins AS (
+  INSERT INTO pgagent.pga_joblog (jlgid, jlgjobid, jlgstatus)
+  SELECT $1, jobid, 'r' FROM pgagent.pga_job WHERE jobid = $2 AND jobagentid = pg_backend_pid()
+  ON CONFLICT (jlgid) DO NOTHING
+  RETURNING jlgid
+)
+SELECT EXISTS (SELECT 1 FROM ins) OR EXISTS (SELECT 1 FROM pgagent.pga_joblog WHERE jlgid = $1) AS logged`;
+
+export const JOB_STEPS = `
+SELECT jstid, jstname, jstkind, jstcode, jstconnstr, jstdbname, jstonerror
+  FROM pgagent.pga_jobstep
+ WHERE jstjobid = $1 AND jstenabled
+ ORDER BY jstname, jstid`;
+
+/**
+ * $1 the new jslid, $2 the run, $3 the step, $4 the job. Says whether the row is there and, if
+ * not, whether the job still exists, is still ours, and still has the step.
+ */
+export const INSERT_STEP_RUN = `
+WITH job AS (
+  SELECT jobagentid IS NOT DISTINCT FROM pg_backend_pid() AS ours,
+         EXISTS (SELECT 1 FROM pgagent.pga_jobstep WHERE jstid = $3 AND jstjobid = $4) AS has_step
+    FROM pgagent.pga_job WHERE jobid = $4
+), ins AS (
+  INSERT INTO pgagent.pga_jobsteplog (jslid, jsljlgid, jsljstid, jslstatus)
+  SELECT $1, $2, $3, 'r' FROM job WHERE ours AND has_step
+  ON CONFLICT (jslid) DO NOTHING
+  RETURNING jslid
+)
+SELECT EXISTS (SELECT 1 FROM ins) OR EXISTS (SELECT 1 FROM pgagent.pga_jobsteplog WHERE jslid = $1) AS logged,
+       EXISTS (SELECT 1 FROM job) AS job_exists,
+       COALESCE((SELECT ours FROM job), false) AS ours`;
+
+export const FINISH_STEP_RUN = `
+UPDATE pgagent.pga_jobsteplog
+   SET jslstatus = $2, jslresult = $3, jslduration = make_interval(secs => $4), jsloutput = $5
+ WHERE jslid = $1 AND jslstatus = 'r'`;
+
+/**
+ * Ends a run: the log's status and duration, and the job released with jobnextrun NULL so the
+ * trigger computes the next run. The job is released only while we hold it: if a sweep took it
+ * from us, another agent may hold it now.
+ */
+export const FINISH_RUN = `
+WITH run AS (
+  UPDATE pgagent.pga_joblog SET jlgstatus = $2, jlgduration = make_interval(secs => $3)
+   WHERE jlgid = $1 AND jlgstatus = 'r'
+)
+UPDATE pgagent.pga_job SET jobagentid = NULL, jobnextrun = NULL
+ WHERE jobid = $4 AND jobagentid = pg_backend_pid()`;
+
+/** Fails (22P05) when the database's encoding cannot hold some character of $1. */
+export const STORABLE = 'SELECT length($1::text) AS n';
+
+/** 22P05 untranslatable character, 22021 invalid byte sequence for the encoding. */
+const ENCODING_CODES = new Set(['22P05', '22021']);
+
+export function runStore(submit: Submit): RunStore {
+  const id = async (sql: string): Promise<number> => (await submit<{ id: number }>(sql)).rows[0].id;
+  const fits = async (text: string): Promise<boolean> => {
+    try {
+      await submit(STORABLE, [text]);
+      return true;
+    } catch (e) {
+      if (isEncodingError(e)) return false;
+      throw e;
+    }
+  };
+  return {
+    async startRun(jobId) {
+      const runId = await id(NEXT_RUN_ID);
+      const { logged } = (await submit<{ logged: boolean }>(INSERT_RUN, [runId, jobId])).rows[0];
+      return logged ? runId : null;
+    },
+    async steps(jobId) {
+      return (await submit<Step & Record<string, unknown>>(JOB_STEPS, [jobId])).rows;
+    },
+    async startStep(runId, jobId, stepId) {
+      const stepRunId = await id(NEXT_STEP_RUN_ID);
+      const r = (await submit<{ logged: boolean; job_exists: boolean; ours: boolean }>(INSERT_STEP_RUN, [stepRunId, runId, stepId, jobId])).rows[0];
+      if (r.logged) return { id: stepRunId };
+      return { missing: !r.job_exists ? 'job' : !r.ours ? 'claim' : 'step' };
+    },
+    async finishStep(stepRunId, { status, result, seconds, output }) {
+      const write = (text: string): Promise<unknown> => submit(FINISH_STEP_RUN, [stepRunId, status, result, seconds, text]);
+      try {
+        await write(output);
+      } catch (e) {
+        if (!isEncodingError(e)) throw e;
+        await write(await replaceUnstorable(output, fits));
+      }
+    },
+    async finishRun(runId, jobId, status, seconds) {
+      return (await submit(FINISH_RUN, [runId, status, seconds, jobId])).rowCount === 1;
+    },
+  };
+}
+
+function isEncodingError(e: unknown): boolean {
+  return e instanceof DatabaseError && ENCODING_CODES.has(e.code ?? '');
+}
