@@ -5,6 +5,8 @@
 import * as os from 'os';
 import * as path from 'path';
 import yargs from 'yargs';
+import { parseHttpAddress } from './http/server';
+import { parseWebhookUrl } from './notify/webhook';
 import { AgentOptions, LogFormat, LogLevel } from './options';
 import type { SchemaCommand } from './schema/install';
 
@@ -19,6 +21,7 @@ const DEFAULTS = {
   logFormat: 'text' as LogFormat,
   maxJobs: 10,
   shutdownGraceSeconds: 30,
+  historyIntervalSeconds: 3600,
 };
 
 export class UsageError extends Error {
@@ -85,6 +88,11 @@ export function parseCommandLine(argv: string[]): CommandLine {
       pidfile: { type: 'string', describe: "write the agent's pid to this file, removed on exit; refuse to start if it names a running process" },
       'shutdown-grace': { type: 'string', default: String(DEFAULTS.shutdownGraceSeconds), describe: 'seconds running jobs get to finish on SIGTERM/SIGINT before they are cancelled' },
       // yargs reads --no-batch as batch=false.
+      http: { type: 'string', describe: 'serve /livez, /readyz and /metrics (Prometheus) on [ADDR:]PORT; ADDR defaults to 127.0.0.1' },
+      'notify-webhook': { type: 'string', describe: "POST each ended run's JSON (pgagent.run_summary) to this http(s) URL" },
+      'notify-command': { type: 'string', describe: "run this shell command with each ended run's JSON on its standard input" },
+      'notify-on': { type: 'string', choices: ['failures', 'all'], default: 'failures', describe: 'which ended runs to notify of: failed and aborted ones, or all' },
+      'history-interval': { type: 'string', default: String(DEFAULTS.historyIntervalSeconds), describe: 'seconds between applications of the database\'s pgagent.history_retention setting' },
       batch: { type: 'boolean', default: true, describe: 'run batch (shell) steps; with --no-batch each is recorded failed, not run (see docs/security.md)' },
     })
     .help('help')
@@ -120,8 +128,26 @@ export function parseCommandLine(argv: string[]): CommandLine {
       shutdownGraceSeconds: integer(args['shutdown-grace'], '--shutdown-grace', 0),
       noBatch: args.batch === false,
       pidFile: absolutePath(args.pidfile, '--pidfile'),
+      http: args.http === undefined ? undefined : parsed(parseHttpAddress(String(args.http))),
+      notifyWebhook: args['notify-webhook'] === undefined ? undefined : parsed(parseWebhookUrl(String(args['notify-webhook']))),
+      notifyCommand: notifyCommand(args['notify-command'], args['notify-webhook']),
+      notifyOn: args['notify-on'] as 'failures' | 'all',
+      historyIntervalSeconds: integer(args['history-interval'], '--history-interval', 1),
     },
   };
+}
+
+/** The value of a parse that returns an error message instead. */
+function parsed<T>(value: T | string): T {
+  if (typeof value === 'string') throw new UsageError(value);
+  return value;
+}
+
+function notifyCommand(command: unknown, webhook: unknown): string | undefined {
+  if (command === undefined) return undefined;
+  if (webhook !== undefined) throw new UsageError('--notify-webhook and --notify-command: give one of them');
+  if (!String(command).trim()) throw new UsageError('--notify-command needs a command');
+  return String(command);
 }
 
 const SCHEMA_EPILOG = `install-schema creates the pgagent schema (the extension's default version) where CREATE EXTENSION

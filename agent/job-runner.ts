@@ -22,6 +22,8 @@ import { sleep } from './timers';
 export interface ClaimedJob {
   jobid: number;
   jobname: string;
+  /** Seconds between the job's due time and its claim. */
+  late?: number;
 }
 
 export interface JobRunnerDeps {
@@ -129,7 +131,7 @@ async function runStep(job: ClaimedJob, runId: number, step: Step, deps: JobRunn
     const why = outcome.summary ?? firstLine(outcome.output);
     logger.error(`${label} failed: status ${status}, result ${outcome.result}${why ? `: ${why}` : ''}`, fields({ status, result: outcome.result, sqlstate: outcome.sqlstate }));
   }
-  deps.events.emit('stepFinished', { jobId: job.jobid, runId, stepId: step.jstid, stepName: step.jstname, status, result: outcome.result, seconds, sqlstate: outcome.sqlstate });
+  deps.events.emit('stepFinished', { jobId: job.jobid, runId, stepId: step.jstid, stepName: step.jstname, kind: step.jstkind, status, result: outcome.result, seconds, sqlstate: outcome.sqlstate });
   return { status };
 }
 

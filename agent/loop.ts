@@ -39,6 +39,8 @@ export interface LoopDeps {
   running(): number;
   /** Starts a claimed job's run (without waiting for it). */
   startRun(job: ClaimedJob): void;
+  /** A poll went through (for the metrics' last-poll time). */
+  polled?(): void;
 }
 
 /** Added to the wait for the next due job, so that on waking it is due by the server's clock too. */
@@ -125,6 +127,7 @@ export class PollLoop {
         this.deps.startRun(job);
       }
     }
+    this.deps.polled?.();
     // Jobs the sweep released have a new jobnextrun the probe did not see: look again at once.
     if (swept > 0) return 0;
     const next = probe.seconds;

@@ -9,6 +9,7 @@ import { runJob } from './job-runner';
 import { Logger } from './logger';
 import { ConnParams } from './libpq';
 import { pollDb, PollLoop } from './loop';
+import { Operations, startOperations } from './operations';
 import { AgentOptions } from './options';
 import { describeError } from './pg-errors';
 import { TargetPools } from './pools';
@@ -26,6 +27,8 @@ import { sqlStepRunner } from './steps/sql-step';
  */
 export async function runAgent(options: AgentOptions, params: ConnParams, logger: Logger, onStartup: OnStartup = () => {}): Promise<number> {
   const runs = new Runs();
+  const events = new AgentEvents();
+  let previousPid: number | null = null;
   const service = new ServiceConnection(
     { params, station: options.hostname, pollSeconds: options.pollSeconds, retrySeconds: options.retrySeconds },
     {
@@ -33,12 +36,17 @@ export async function runAgent(options: AgentOptions, params: ConnParams, logger
       jobsLost: (ids) => runs.abort(LOST, ids),
       jobsChanged: () => loop.wake(),
       problem: (message) => onStartup({ state: 'retrying', reason: message }),
+      registered: (pid) => {
+        events.emit('connectionRegained', { agentPid: pid, previousPid });
+        previousPid = pid;
+      },
+      connectionLost: (error) => events.emit('connectionLost', { error }),
+      swept: (agents) => events.emit('swept', { agents }),
     },
     logger,
   );
   const pools = new TargetPools(params, () => service.server, options.maxJobs, logger);
   const steps = { s: sqlStepRunner(pools), b: options.noBatch ? refusedBatchStep : batchStepRunner(logger) };
-  const events = new AgentEvents();
   const runner = { store: runStore((sql, p) => service.submit(sql, p)), steps, logger, events, agentPid: () => service.agentPid };
   for (const dir of await removeStaleStepDirs()) logger.warn(`removed the step directory ${dir} of an agent that is no longer running`);
   const loop = new PollLoop(
@@ -47,9 +55,29 @@ export async function runAgent(options: AgentOptions, params: ConnParams, logger
       db: pollDb(service),
       logger,
       running: () => runs.size,
-      startRun: (job) => runs.start(job.jobid, (signal) => runJob(job, runner, signal), () => loop.wake()),
+      startRun: (job) => {
+        events.emit('claimed', { jobs: [{ jobId: job.jobid, jobName: job.jobname, lateSeconds: job.late }] });
+        runs.start(job.jobid, (signal) => runJob(job, runner, signal), () => loop.wake());
+      },
+      polled: () => ops.polled(),
     },
   );
+  let looping = true;
+  let ops: Operations;
+  try {
+    ops = await startOperations(options, {
+      events,
+      logger,
+      submit: (sql, p) => service.submit(sql, p),
+      running: () => runs.size,
+      live: () => looping,
+      notReadyReason: () => service.notReadyReason(),
+    });
+  } catch (e) {
+    logger.error(`cannot serve --http ${options.http?.host}:${options.http?.port}: ${describeError(e)}`);
+    onStartup({ state: 'failed', reason: `cannot serve --http: ${describeError(e)}` });
+    return EXIT_FATAL;
+  }
 
   const stop = new AbortController();
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -70,6 +98,7 @@ export async function runAgent(options: AgentOptions, params: ConnParams, logger
     onStartup({ state: 'registered', agentPid: service.agentPid as number });
     logger.warn(`pgagent started: agent pid ${service.agentPid}, station "${options.hostname}", polling every ${options.pollSeconds} s, up to ${options.maxJobs} jobs at once`);
     await loop.run();
+    looping = false;
     await finishRuns(runs, options, logger);
     return EXIT_OK;
   } catch (e) {
@@ -79,6 +108,7 @@ export async function runAgent(options: AgentOptions, params: ConnParams, logger
     return EXIT_FATAL;
   } finally {
     await service.close();
+    await ops.close();
     await pools.close();
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);

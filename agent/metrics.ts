@@ -12,13 +12,22 @@ export class AgentMetrics {
   readonly steps = new Counter({ name: 'pgagent_steps_total', help: 'Steps ended, by kind (s sql, b batch) and status.', labelNames: ['kind', 'status'], registers: [this.registry] });
   readonly runDuration = new Histogram({ name: 'pgagent_run_duration_seconds', help: 'Duration of ended runs.', buckets: DURATION_BUCKETS, registers: [this.registry] });
   readonly pickupDelay = new Histogram({ name: 'pgagent_pickup_delay_seconds', help: 'Start of a run minus the time it was due.', buckets: DELAY_BUCKETS, registers: [this.registry] });
-  readonly jobsRunning = new Gauge({ name: 'pgagent_jobs_running', help: 'Runs in progress in this agent.', registers: [this.registry] });
+  readonly jobsRunning: Gauge;
   readonly serviceConnected = new Gauge({ name: 'pgagent_service_connected', help: '1 while the service connection is up and registered.', registers: [this.registry] });
   readonly lastPoll = new Gauge({ name: 'pgagent_last_poll_timestamp_seconds', help: 'When the agent last polled for due jobs (Unix time).', registers: [this.registry] });
   readonly deadAgentsCleared = new Counter({ name: 'pgagent_dead_agents_cleared_total', help: 'Dead agents this agent cleared.', registers: [this.registry] });
   readonly reconnects = new Counter({ name: 'pgagent_reconnects_total', help: 'Times the service connection was established again after a loss.', registers: [this.registry] });
 
-  constructor() {
+  /** running: the runs in progress now, read at each scrape. */
+  constructor(running: () => number = () => 0) {
+    this.jobsRunning = new Gauge({
+      name: 'pgagent_jobs_running',
+      help: 'Runs in progress in this agent.',
+      registers: [this.registry],
+      collect() {
+        this.set(running());
+      },
+    });
     collectDefaultMetrics({ register: this.registry });
   }
 

@@ -24,4 +24,14 @@ export interface AgentOptions {
   noBatch: boolean;
   /** --pidfile: the running agent's pid goes there (absolute path). */
   pidFile?: string;
+  /** --http [ADDR:]PORT: health and metrics endpoint; off when undefined. */
+  http?: { host: string; port: number };
+  /** --notify-webhook: POST ended runs' JSON here. */
+  notifyWebhook?: URL;
+  /** --notify-command: pipe ended runs' JSON into this shell command. */
+  notifyCommand?: string;
+  /** --notify-on: which ended runs to notify of. */
+  notifyOn: 'failures' | 'all';
+  /** --history-interval: seconds between applications of pgagent.history_retention. */
+  historyIntervalSeconds: number;
 }

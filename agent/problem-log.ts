@@ -11,6 +11,11 @@ export class ProblemLog {
     private readonly onNew?: (reason: string) => void,
   ) {}
 
+  /** The reason the agent cannot work right now, if any. */
+  get current(): string | null {
+    return this.last;
+  }
+
   /** reason: what is wrong; next: when the agent tries again. */
   report(reason: string, next: string): void {
     if (reason === this.last) {

@@ -7,13 +7,13 @@
 // it promised keeps other agents from taking it for dead meanwhile.
 import { Client, ClientConfig } from 'pg';
 import { connect, ConninfoError, ConnParams } from './libpq';
-import { reportSwept, sweepAndReport } from './dead-agents';
+import { reportSwept } from './dead-agents';
 import { Logger } from './logger';
 import { describeError, isConnectionError } from './pg-errors';
 import { ProblemLog } from './problem-log';
 import { register } from './registration';
 import { DatabaseProblem, describeProblem, needsAPerson } from './service-problems';
-import { deregisterAgent } from './sql/agents';
+import { deregisterAgent, sweepDeadAgents, SweptAgent } from './sql/agents';
 import { clientDb, Db } from './sql/db';
 import { listenForJobChanges } from './sql/listen';
 import { checkSchema, Schema } from './sql/schema';
@@ -36,6 +36,10 @@ export interface ServiceHooks {
   registered?(pid: number): void;
   /** A new reason the agent cannot work yet (reported once per change of reason). */
   problem?(message: string): void;
+  /** The connection was lost (a reconnect follows). */
+  connectionLost?(error: string): void;
+  /** Dead agents this agent cleared. */
+  swept?(agents: SweptAgent[]): void;
 }
 
 export interface ServiceOptions {
@@ -142,8 +146,22 @@ export class ServiceConnection implements Db {
   }
 
   /** Clears dead agents and returns how many. Throws ServiceDown like query(). */
-  sweepDeadAgents(): Promise<number> {
-    return sweepAndReport(this, this.leaseSeconds !== null, this.logger);
+  async sweepDeadAgents(): Promise<number> {
+    const swept = await sweepDeadAgents(this, this.leaseSeconds !== null);
+    this.reportSwept(swept);
+    return swept.length;
+  }
+
+  /** null while connected and registered; else why not (for /readyz). */
+  notReadyReason(): string | null {
+    if (this.closing.signal.aborted) return 'the agent is shutting down';
+    if (this.client && this.pid !== null) return null;
+    return this.problems.current ?? 'connecting to the service database';
+  }
+
+  private reportSwept(swept: SweptAgent[]): void {
+    reportSwept(this.logger, swept);
+    if (swept.length) this.hooks.swept?.(swept);
   }
 
   /**
@@ -227,7 +245,7 @@ export class ServiceConnection implements Db {
       running: previous === null ? [] : this.hooks.runningJobs(),
     });
     this.pid = reg.pid;
-    reportSwept(this.logger, reg.swept);
+    this.reportSwept(reg.swept);
     if (previous === null) this.logger.debug(`registered as agent pid ${reg.pid} on station "${this.options.station}"`);
     else this.logger.warn(`registered again as agent pid ${reg.pid} (was ${previous}); kept ${reg.kept.length} running job(s)`);
     if (reg.lost.length) {
@@ -243,6 +261,7 @@ export class ServiceConnection implements Db {
     this.ready = deferred();
     client.end().catch(() => {});
     this.logger.error(`lost the connection to the service database: ${describeError(e)}; reconnecting`);
+    this.hooks.connectionLost?.(describeError(e));
     void this.reconnect();
   }
 

@@ -47,7 +47,7 @@ export async function probe(db: Db, station: string, leaseSeconds: number | null
  * by side without waiting on each other; the re-checked conditions (a row locked by another
  * agent's claim or run end is re-read) and the claim guard (4.3: only a due job can be
  * claimed) make a job run once per due time, also beside pgAgent 4.2's agent, whose claim is
- * `UPDATE ... WHERE jobid = ? AND jobagentid IS NULL`.
+ * `UPDATE ... WHERE jobid = ? AND jobagentid IS NULL`. `late`: seconds since the job was due.
  */
 export const CLAIM_DUE_JOBS = `
 UPDATE pgagent.pga_job SET jobagentid = pg_backend_pid(), joblastrun = now()
@@ -57,7 +57,7 @@ UPDATE pgagent.pga_job SET jobagentid = pg_backend_pid(), joblastrun = now()
     ORDER BY jobnextrun
     LIMIT $2
       FOR UPDATE SKIP LOCKED)
-RETURNING jobid, jobname`;
+RETURNING jobid, jobname, extract(epoch FROM clock_timestamp() - jobnextrun)::float8 AS late`;
 
 export async function claimDueJobs(db: Db, station: string, limit: number): Promise<ClaimedJob[]> {
   return (await db.query<ClaimedJob & Record<string, unknown>>(CLAIM_DUE_JOBS, [station, limit])).rows;
