@@ -54,7 +54,7 @@ when the database is not usable yet (the agent retries every -r seconds). --pidf
 for the running agent's pid. SIGTERM or SIGINT stops it gracefully; SIGHUP reopens the log file.
 
 Commands for a look at the scheduler (same connect string; --json for scripts):
-  pgagent status | jobs | history JOB | explain JOB | run JOB | stop JOB [connect string]
+  pgagent status | jobs | history JOB | explain JOB | run JOB [connect string]
 
 Without CREATE EXTENSION (managed PostgreSQL): pgagent install-schema|upgrade-schema [connect
 string] creates or updates the pgagent schema; see pgagent install-schema --help.

@@ -34,7 +34,6 @@ SELECT runid, status, start_time, end_time, step, return_message
 const EXPLAIN = 'SELECT reason FROM pgagent.explain($1)';
 const JOB_BY_NAME = 'SELECT pgagent.pga_job_named($1) AS jobid';
 const RUN_NOW = 'SELECT pgagent.run_now($1::int4)';
-const STOP = 'SELECT pgagent.stop($1::int4)';
 
 async function section(client: Client, title: string, sql: string, params: unknown[], columns?: Record<string, string>): Promise<Section> {
   const { rows, fields } = await client.query(sql, params);
@@ -86,12 +85,4 @@ export async function runNow(client: Client, job: string): Promise<string> {
   const id = await jobId(client, job);
   await client.query(RUN_NOW, [id]);
   return `job ${id} is due now`;
-}
-
-export async function stop(client: Client, job: string): Promise<string> {
-  const id = await jobId(client, job);
-  const notices: string[] = [];
-  client.on('notice', (n) => notices.push(n.message ?? ''));
-  await client.query(STOP, [id]);
-  return notices.length ? notices.join('\n') : `asked the agent running job ${id} to stop it`;
 }
