@@ -67,8 +67,9 @@ endif
 install-agent: agent check-owned-install
 	rm -rf '$(DESTDIR)$(PGAGENT_LIBDIR)'
 	$(MKDIR_P) '$(DESTDIR)$(PGAGENT_LIBDIR)' '$(DESTDIR)$(PGAGENT_BINDIR)' '$(DESTDIR)$(SYSTEMD_UNIT_DIR)'
-	tarball=$$(npm pack --ignore-scripts --silent --pack-destination dist) && \
-	  tar -xzf "dist/$$tarball" --no-same-owner --strip-components=1 -C '$(DESTDIR)$(PGAGENT_LIBDIR)' && rm "dist/$$tarball"
+	pack=$$(mktemp -d) && trap 'rm -rf "$$pack"' EXIT && \
+	  tarball=$$(npm pack --ignore-scripts --silent --pack-destination "$$pack") && \
+	  tar -xzf "$$pack/$$tarball" --no-same-owner --strip-components=1 -C '$(DESTDIR)$(PGAGENT_LIBDIR)'
 	cp package-lock.json '$(DESTDIR)$(PGAGENT_LIBDIR)/'
 	cd '$(DESTDIR)$(PGAGENT_LIBDIR)' && npm ci --omit=dev --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error
 	ln -sfr '$(DESTDIR)$(PGAGENT_LIBDIR)/dist/agent/cli.js' '$(DESTDIR)$(PGAGENT_BINDIR)/pgagent'

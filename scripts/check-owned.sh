@@ -28,7 +28,7 @@ packages=$(printf '%s\n' "${packages[@]}" | sort -u | paste -sd' ')
   cat <<MSG
 Writing over them would break the extension later, when that package is removed or upgraded.
 Either remove the package first (databases keep their pgagent jobs, schedules and logs; stop
-its agent service, then):
+the package's agent, then):
     apt remove $packages
 or keep the package and move its files aside, so that dpkg stops touching these paths:
 MSG

@@ -3,6 +3,7 @@
 // it runs an SQL and a batch step on the scratch cluster, picks up "Run now" and shuts down
 // cleanly.
 import { execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { AgentProcess } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
@@ -55,4 +56,31 @@ describe.each(['18.20.4', '18.0.0'])('Node %s', (version) => {
     expect(await agent.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(agent.log).not.toMatch(/TypeError|is not a function/);
   });
+});
+
+// The runs above reach only some code paths; these APIs, newer than Node 18.0, must not appear
+// anywhere in the agent.
+const NEWER_THAN_NODE_18: [string, RegExp][] = [
+  ['AbortSignal.any (18.17, 20.3)', /\bAbortSignal\.any\b/],
+  ['change-by-copy array methods (20)', /\.(toSorted|toReversed|toSpliced)\(/],
+  ['Object.groupBy / Map.groupBy (21)', /\b(Object|Map)\.groupBy\b/],
+  ['Promise.withResolvers (22)', /\bPromise\.withResolvers\b/],
+  ['String well-formedness (20)', /\.(isWellFormed|toWellFormed)\(/],
+  ['Array.fromAsync (22)', /\bArray\.fromAsync\b/],
+  ['import.meta.dirname (20.11)', /import\.meta\.(dirname|filename)/],
+  ['recursive readdir (20.1)', /readdir(Sync)?\([^)]*recursive/],
+  ['events.addAbortListener (20.5)', /\baddAbortListener\b/],
+  ['util.styleText (20.12)', /\bstyleText\b/],
+  ['process.loadEnvFile (20.12)', /\bloadEnvFile\b/],
+];
+
+test('the agent uses no API newer than Node 18.0', () => {
+  const agentDir = path.join(ROOT, 'agent');
+  const sources = (fs.readdirSync(agentDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+  expect(sources.length).toBeGreaterThan(10);
+  const found = sources.flatMap((f) => {
+    const code = fs.readFileSync(path.join(agentDir, f), 'utf8').replace(/^\s*(\/\/|\*).*$/gm, '');
+    return NEWER_THAN_NODE_18.filter(([, re]) => re.test(code)).map(([what]) => `${f}: ${what}`);
+  });
+  expect(found).toEqual([]);
 });
