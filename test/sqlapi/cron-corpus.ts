@@ -2,7 +2,8 @@
 // edges converters get wrong (weekday 7 and Sunday, day 31 and other days not in every month,
 // `$`, names in ranges and lists, steps on ranges and `*`, both day fields restricted), and a
 // share of invalid ones (values and steps out of range, backwards ranges, a step on a lone
-// value, `$` in a list, stray characters, wrong field counts, @reboot, seconds).
+// value, `$` in a list, stray characters, wrong field counts, @reboot, seconds), and a few
+// that can never run (the 30th of February).
 import { prng } from '../../scripts/schedule-corpus';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -88,6 +89,9 @@ function broken(d: Dice, f: Field): string {
 function expression(d: Dice): string {
   if (d.chance(0.04)) return d.pick(MACROS);
   if (d.chance(0.02)) return d.pick(['@reboot', '@restart', '30 seconds', '1 second', '59seconds', '@every', '@yearly 1']);
+  // Days that no chosen month has: such a job never runs (with `*` weekdays; a restricted
+  // weekday would OR in its own days).
+  if (d.chance(0.01)) return `${field(d, MINUTE, 0)} ${field(d, HOUR, 0)} ${d.pick(['30', '31', '30,31'])} ${d.pick(['2', 'feb', 'Feb'])} *`;
   const fields = [
     field(d, MINUTE, 0.05),
     field(d, HOUR, 0.25),

@@ -15,7 +15,8 @@ DECLARE
     registered int4;
     last_run record;
 BEGIN
-    SELECT * INTO job FROM pgagent.pga_job WHERE jobid = pgagent.pga_job_exists(job_id);
+    PERFORM pgagent.pga_job_exists(job_id);
+    SELECT * INTO job FROM pgagent.pga_job WHERE jobid = job_id;
     IF NOT job.jobenabled THEN
         reason := format('disabled: it does not run until enabled (SELECT pgagent.alter_job(%s, enabled => true))', job_id);
         RETURN NEXT;

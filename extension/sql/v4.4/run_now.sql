@@ -4,7 +4,8 @@ CREATE FUNCTION pgagent.run_now(job_id int4)
 RETURNS void
 LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
-    IF NOT (SELECT jobenabled FROM pgagent.pga_job WHERE jobid = pgagent.pga_job_exists(job_id)) THEN
+    PERFORM pgagent.pga_job_exists(job_id);
+    IF NOT (SELECT jobenabled FROM pgagent.pga_job WHERE jobid = job_id) THEN
         RAISE EXCEPTION 'job % is disabled', job_id
             USING ERRCODE = 'object_not_in_prerequisite_state', HINT = format('Enable it first: SELECT pgagent.alter_job(%s, enabled => true);', job_id);
     END IF;

@@ -2,8 +2,12 @@
 -- unknown job is an error, as in pg_cron.
 CREATE FUNCTION pgagent.unschedule(job_id int4)
 RETURNS bool
-LANGUAGE sql VOLATILE AS $$
-    DELETE FROM pgagent.pga_job WHERE jobid = pgagent.pga_job_exists(job_id) RETURNING true
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM pgagent.pga_job_exists(job_id);
+    DELETE FROM pgagent.pga_job WHERE jobid = job_id;
+    RETURN true;
+END
 $$;
 COMMENT ON FUNCTION pgagent.unschedule(int4) IS 'Delete a job';
 
