@@ -7,7 +7,7 @@ import { OnStartup } from './daemon';
 import { runJob, TAKEN_OVER } from './job-runner';
 import { Logger } from './logger';
 import { PollLoop } from './loop';
-import { ConnParams } from './libpq';
+import { ConnectionFailure, ConnParams } from './libpq';
 import { AgentOptions } from './options';
 import { describeError } from './pg-errors';
 import { TargetPools } from './pools';
@@ -30,7 +30,8 @@ export async function runAgent(options: AgentOptions, params: ConnParams, logger
       runningJobs: () => runs.jobIds(),
       jobsLost: (ids) => runs.abort(TAKEN_OVER, ids),
       jobsChanged: () => loop.wake(),
-      startupProblem: (e) => onStartup({ state: 'retrying', reason: describeError(e) }),
+      // The terminal gets libpq's text as psql prints it, hints on lines of their own.
+      startupProblem: (e) => onStartup({ state: 'retrying', reason: e instanceof ConnectionFailure ? e.message : describeError(e) }),
     },
     logger,
   );

@@ -4,7 +4,7 @@
 // What failed is reported in libpq's words, one line per host and attempt (messages.ts).
 import { Client, ClientBase, ClientConfig, DatabaseError, Pool, PoolClient, PoolConfig } from 'pg';
 import { ConnParams } from './conninfo';
-import { attemptFailure, ConnectionFailure, SessionRejected, tlsRefused } from './messages';
+import { attemptFailure, AttemptFailure, ConnectionFailure, SessionRejected, tlsRefused } from './messages';
 import { ConnectionPlan, connectionPlan, PlannedHost, PlanOptions, TargetSessionAttrs } from './plan';
 
 /** A connection made by an attempt: the session to check, and how to give it up. */
@@ -25,8 +25,7 @@ export interface Chosen<T> {
  * target_session_attrs. Throws ConnectionFailure, listing every attempt's failure.
  */
 export async function connectFirst<T>(plan: ConnectionPlan, open: (config: ClientConfig) => Promise<Opened<T>>): Promise<Chosen<T>> {
-  const lines: string[] = [];
-  const errors: unknown[] = [];
+  const failures: AttemptFailure[] = [];
   // libpq's prefer-standby: a pass that wants a standby, then, if none answered, one taking any.
   const passes: TargetSessionAttrs[] = plan.targetSessionAttrs === 'prefer-standby' ? ['standby', 'any'] : [plan.targetSessionAttrs];
   for (const wanted of passes) {
@@ -48,24 +47,16 @@ export async function connectFirst<T>(plan: ConnectionPlan, open: (config: Clien
         // libpq moves on to the next host, not to the next sslmode attempt, for a wrong session.
         break;
       }
-      for (const e of relevant(failed)) {
-        errors.push(e);
-        lines.push(...attemptFailure(host, e));
-      }
+      for (const error of relevant(failed)) failures.push({ lines: attemptFailure(host, error), error });
     }
   }
-  throw new ConnectionFailure(distinct(lines), errors);
+  throw new ConnectionFailure(failures);
 }
 
 // A TLS refusal is no error for sslmode prefer or allow: only a host's last word counts then.
 function relevant(failed: unknown[]): unknown[] {
   const real = failed.filter((e) => !tlsRefused(e));
   return real.length ? real : failed;
-}
-
-// The same failure twice (sslmode prefer, a wrong password with and without TLS) is said once.
-function distinct(lines: string[]): string[] {
-  return lines.filter((line, i) => lines.indexOf(line) === i);
 }
 
 // libpq tries the next sslmode attempt when the server answered (refused TLS, failed the
