@@ -7,4 +7,4 @@ export { connectionPlan, DEFAULT_SOCKET_DIR, TARGET_SESSION_ATTRS } from './plan
 export type { ConnectionPlan, PlannedHost, PlanOptions, TargetSessionAttrs, Warn } from './plan';
 export { connect, connectFirst, HostPool } from './connect';
 export type { Chosen, Opened } from './connect';
-export { ConnectionFailure, SessionRejected } from './messages';
+export { ConnectionFailure } from './messages';

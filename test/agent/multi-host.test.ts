@@ -6,7 +6,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { connect, ConnParams, parseConninfo } from '../../agent/libpq';
+import { connect, connectionPlan, ConnParams, HostPool, parseConninfo } from '../../agent/libpq';
 import { Cluster, freePort, runAsServerUser, startCluster } from '../../scripts/cluster';
 import { startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
@@ -192,4 +192,26 @@ describe('the agent', () => {
     expect(output).toContain(`: connection to server on socket "${socketOf(standby)}" failed: server is in hot standby mode\n`);
     expect((await agent.stop('SIGTERM')).code).toBe(0);
   }, 60_000);
+});
+
+// Last in the file: it stops the standby.
+test('a step pool whose server goes away chooses again from its host list', async () => {
+  const pool = new HostPool(() => connectionPlan(parseConninfo(hosts(standby, primary)), { env }), { max: 2 }, () => {});
+  // Each connection closed after use, so the next one is a new login (no idle one to reuse).
+  const portOf = async (): Promise<number> => {
+    const client = await pool.connect();
+    try {
+      return Number((await client.query("SELECT current_setting('port') AS port")).rows[0].port);
+    } finally {
+      client.release(true);
+    }
+  };
+  try {
+    expect(await portOf()).toBe(standby.port);
+    standby.stop('fast');
+    expect(await portOf()).toBe(primary.port);
+    expect(pool.config?.port).toBe(primary.port);
+  } finally {
+    await pool.end();
+  }
 });
