@@ -7,7 +7,7 @@ import { OnStartup } from './daemon';
 import { AgentEvents } from './events';
 import { runJob } from './job-runner';
 import { Logger } from './logger';
-import { ConnParams } from './libpq';
+import { ConnectionFailure, ConnParams } from './libpq';
 import { pollDb, PollLoop } from './loop';
 import { Operations, startOperations } from './operations';
 import { AgentOptions } from './options';
@@ -35,7 +35,8 @@ export async function runAgent(options: AgentOptions, params: ConnParams, logger
       runningJobs: () => runs.jobIds(),
       jobsLost: (ids) => runs.abort(LOST, ids),
       jobsChanged: () => loop.wake(),
-      problem: (message) => onStartup({ state: 'retrying', reason: message }),
+      // The terminal gets libpq's text as psql prints it, hints on lines of their own.
+      problem: (message, cause) => onStartup({ state: 'retrying', reason: cause instanceof ConnectionFailure ? cause.message : message }),
       registered: (pid) => {
         events.emit('connectionRegained', { agentPid: pid, previousPid });
         previousPid = pid;

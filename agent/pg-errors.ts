@@ -1,6 +1,7 @@
 // What an error means, by SQLSTATE: the one place that says so, for the service connection,
 // the runner and the steps. And printing server errors in full.
 import { DatabaseError } from 'pg';
+import { ConnectionFailure } from './libpq';
 
 /**
  * - connection: the connection is gone or going (class 08, 57P01 admin shutdown, 57P02 crash
@@ -60,8 +61,9 @@ export function needsPerson(e: unknown): boolean {
 /** A short one-line description for the agent's log. */
 export function describeError(e: unknown): string {
   if (e instanceof DatabaseError) return `${e.message} (SQLSTATE ${e.code})`;
-  // A failed connection's message lists every attempt, as libpq's does.
-  if (e instanceof AggregateError) return e.message || e.errors.map(describeError).join('; ');
+  // A failed connection: every attempt in libpq's words, on one line.
+  if (e instanceof ConnectionFailure) return e.summary;
+  if (e instanceof AggregateError && e.errors.length) return e.errors.map(describeError).join('; ');
   return e instanceof Error ? e.message || e.name : String(e);
 }
 

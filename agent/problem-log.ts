@@ -7,8 +7,8 @@ export class ProblemLog {
 
   constructor(
     private readonly logger: Logger,
-    /** Called with each new reason (the detach parent reports the first). */
-    private readonly onNew?: (reason: string) => void,
+    /** Called with each new reason and the error behind it (the detach parent reports the first). */
+    private readonly onNew?: (reason: string, cause?: unknown) => void,
   ) {}
 
   /** The reason the agent cannot work right now, if any. */
@@ -16,15 +16,15 @@ export class ProblemLog {
     return this.last;
   }
 
-  /** reason: what is wrong; next: when the agent tries again. */
-  report(reason: string, next: string): void {
+  /** reason: what is wrong; next: when the agent tries again; cause: the error, if any. */
+  report(reason: string, next: string, cause?: unknown): void {
     if (reason === this.last) {
       this.logger.debug(`${reason}; ${next}`);
       return;
     }
     this.last = reason;
     this.logger.error(`${reason}; ${next}`);
-    this.onNew?.(reason);
+    this.onNew?.(reason, cause);
   }
 
   /** The problem is gone; the next one is logged again even if it is the same. */

@@ -35,7 +35,7 @@ export interface ServiceHooks {
   /** Registered with this pid (at start, and again after each reconnect). */
   registered?(pid: number): void;
   /** A new reason the agent cannot work yet (reported once per change of reason). */
-  problem?(message: string): void;
+  problem?(message: string, cause?: unknown): void;
   /** The connection was lost (a reconnect follows). */
   connectionLost?(error: string): void;
   /** Dead agents this agent cleared. */
@@ -196,7 +196,7 @@ export class ServiceConnection implements Db {
       return true;
     } catch (e) {
       if (e instanceof ConfigError) throw e;
-      if (!this.closing.signal.aborted) this.problems.report(`${what}: ${describeProblem(e, this.options.params)}`, next);
+      if (!this.closing.signal.aborted) this.problems.report(`${what}: ${describeProblem(e, this.options.params)}`, next, e);
       return false;
     }
   }

@@ -2,9 +2,9 @@
 // sslmode attempts in turn, until a server accepts the login and its session is what
 // target_session_attrs asks for; prefer-standby takes any server when no standby answered.
 // What failed is reported in libpq's words, one line per host and attempt (messages.ts).
-import { Client, ClientBase, ClientConfig, DatabaseError, Pool, PoolClient, PoolConfig } from 'pg';
+import { Client, ClientBase, ClientConfig, DatabaseError } from 'pg';
 import { ConnParams } from './conninfo';
-import { attemptFailure, ConnectionFailure, SessionRejected, tlsRefused } from './messages';
+import { attemptFailure, AttemptFailure, ConnectionFailure, SessionRejected, tlsRefused } from './messages';
 import { ConnectionPlan, connectionPlan, PlannedHost, PlanOptions, TargetSessionAttrs } from './plan';
 
 /** A connection made by an attempt: the session to check, and how to give it up. */
@@ -25,8 +25,7 @@ export interface Chosen<T> {
  * target_session_attrs. Throws ConnectionFailure, listing every attempt's failure.
  */
 export async function connectFirst<T>(plan: ConnectionPlan, open: (config: ClientConfig) => Promise<Opened<T>>): Promise<Chosen<T>> {
-  const lines: string[] = [];
-  const errors: unknown[] = [];
+  const failures: AttemptFailure[] = [];
   // libpq's prefer-standby: a pass that wants a standby, then, if none answered, one taking any.
   const passes: TargetSessionAttrs[] = plan.targetSessionAttrs === 'prefer-standby' ? ['standby', 'any'] : [plan.targetSessionAttrs];
   for (const wanted of passes) {
@@ -48,24 +47,16 @@ export async function connectFirst<T>(plan: ConnectionPlan, open: (config: Clien
         // libpq moves on to the next host, not to the next sslmode attempt, for a wrong session.
         break;
       }
-      for (const e of relevant(failed)) {
-        errors.push(e);
-        lines.push(...attemptFailure(host, e));
-      }
+      for (const error of relevant(failed)) failures.push({ lines: attemptFailure(host, error), error });
     }
   }
-  throw new ConnectionFailure(distinct(lines), errors);
+  throw new ConnectionFailure(failures);
 }
 
 // A TLS refusal is no error for sslmode prefer or allow: only a host's last word counts then.
 function relevant(failed: unknown[]): unknown[] {
   const real = failed.filter((e) => !tlsRefused(e));
   return real.length ? real : failed;
-}
-
-// The same failure twice (sslmode prefer, a wrong password with and without TLS) is said once.
-function distinct(lines: string[]): string[] {
-  return lines.filter((line, i) => lines.indexOf(line) === i);
 }
 
 // libpq tries the next sslmode attempt when the server answered (refused TLS, failed the
@@ -111,91 +102,4 @@ export async function connect(params: ConnParams, options: PlanOptions = {}): Pr
     return { value: client, session: client, close: () => client.end().catch(() => {}) };
   });
   return chosen.value;
-}
-
-/**
- * A pg.Pool on the server a plan leads to: the first connection chooses the host and attempt
- * (as connect does) and the pool keeps it, so later connections pay no failed attempt. Should
- * the chosen server stop answering, the next connection chooses again (a standby promoted,
- * another host of the list).
- */
-export class HostPool {
-  private pool: Pool | null = null;
-  private finding: Promise<PoolClient> | null = null;
-
-  constructor(
-    /** The plan, made anew for each choice. */
-    private readonly plan: () => ConnectionPlan,
-    private readonly options: PoolConfig,
-    /** Errors of idle connections (e.g. a server restart), which the pool drops. */
-    private readonly onIdleError: (e: Error) => void,
-  ) {}
-
-  /** The config connections use, once one succeeded. */
-  get config(): ClientConfig | undefined {
-    return this.pool?.options;
-  }
-
-  /** A connection from the pool; the first one chooses the server. */
-  async connect(): Promise<PoolClient> {
-    // Connections asked for meanwhile wait for the first one (no await otherwise: two
-    // callers in the same tick must not both start looking).
-    if (this.finding) await this.finding.catch(() => {});
-    const pool = this.pool;
-    if (pool) {
-      try {
-        return await pool.connect();
-      } catch (e) {
-        if (!unreachable(e)) throw e;
-        // The server is gone: choose again among the plan's hosts.
-        if (this.pool === pool) this.pool = null;
-        pool.end().catch(() => {});
-      }
-    }
-    return this.choose();
-  }
-
-  async end(): Promise<void> {
-    if (this.finding) await this.finding.catch(() => {});
-    await this.pool?.end();
-  }
-
-  private async choose(): Promise<PoolClient> {
-    if (this.finding) return this.connect();
-    const finding = connectFirst(this.plan(), (config) => this.tryPool(config)).then(({ value }) => {
-      this.pool = value.pool;
-      return value.client;
-    });
-    this.finding = finding;
-    try {
-      return await finding;
-    } finally {
-      if (this.finding === finding) this.finding = null;
-    }
-  }
-
-  private async tryPool(config: ClientConfig): Promise<Opened<{ pool: Pool; client: PoolClient }>> {
-    const pool = new Pool({ ...config, ...this.options });
-    pool.on('error', this.onIdleError);
-    let client: PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (e) {
-      await pool.end();
-      throw e;
-    }
-    return {
-      value: { pool, client },
-      session: client,
-      close: async () => {
-        client.release();
-        await pool.end();
-      },
-    };
-  }
-}
-
-// Never reached, rather than refused: a socket error, not a server's answer.
-function unreachable(e: unknown): boolean {
-  return !(e instanceof DatabaseError) && (e as NodeJS.ErrnoException | undefined)?.syscall !== undefined;
 }

@@ -1,4 +1,5 @@
 // Connection strings as libpq reads them: keyword=value lists and postgresql:// URIs.
+// (redact.ts masks their secrets with the same scanner.)
 // The rules (quoting, escapes, URI layout, error cases) follow libpq's documentation
 // ("Connection Strings", "Parameter Key Words"); the messages name the problem, never a password.
 
@@ -27,13 +28,13 @@ export const CONNINFO_KEYWORDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Values that are secrets: never printed, never part of an error message. */
-const SECRET_KEYWORDS: ReadonlySet<string> = new Set([
+export const SECRET_KEYWORDS: ReadonlySet<string> = new Set([
   'password', 'sslpassword', 'scram_client_key', 'scram_server_key', 'oauth_client_secret',
 ]);
 
 const URI_PREFIXES = ['postgresql://', 'postgres://'];
 
-function isConninfoUri(conninfo: string): boolean {
+export function isConninfoUri(conninfo: string): boolean {
   return URI_PREFIXES.some((p) => conninfo.startsWith(p));
 }
 
@@ -66,7 +67,7 @@ interface KeywordValuePair {
  * Scans keyword=value pairs by libpq's rules. It does not throw: it stops at the first error and
  * reports it, so that redaction can use the same scanner on malformed strings.
  */
-function scanKeywordValue(s: string): { pairs: KeywordValuePair[]; error?: string } {
+export function scanKeywordValue(s: string): { pairs: KeywordValuePair[]; error?: string } {
   const pairs: KeywordValuePair[] = [];
   let i = 0;
   while (i < s.length) {
@@ -187,11 +188,11 @@ function parseUri(uri: string, store: Store): void {
   if (uri[i] === '?') parseUriParams(uri.slice(i + 1), store);
 }
 
-function uriPrefix(uri: string): string {
+export function uriPrefix(uri: string): string {
   return URI_PREFIXES.find((p) => uri.startsWith(p)) as string;
 }
 
-function findAny(s: string, chars: string, from: number): number {
+export function findAny(s: string, chars: string, from: number): number {
   let i = from;
   while (i < s.length && !chars.includes(s[i])) i++;
   return i;
@@ -243,51 +244,4 @@ function uriDecode(s: string, what: string): string {
     i += 3;
   }
   return Buffer.from(bytes).toString('utf8');
-}
-
-/** A conninfo string safe to print: secret values replaced by "********". */
-export function redactConninfo(conninfo: string): string {
-  return isConninfoUri(conninfo) ? redactUri(conninfo) : redactKeywordValue(conninfo);
-}
-
-const MASK = '********';
-
-// The same scanner as the parser, so a secret is masked exactly where libpq would read it; on a
-// malformed string everything from the failing token on is hidden, as it may be a secret's tail.
-function redactKeywordValue(s: string): string {
-  const { pairs, error } = scanKeywordValue(s);
-  let out = '';
-  let done = 0;
-  for (const p of pairs) {
-    if (!SECRET_KEYWORDS.has(p.name)) continue;
-    out += s.slice(done, p.start) + MASK;
-    done = p.end;
-  }
-  if (!error) return out + s.slice(done);
-  const last = pairs[pairs.length - 1];
-  const upTo = last ? Math.max(last.end, done) : 0;
-  return out + s.slice(done, upTo) + (upTo < s.length ? ' ' + MASK : '');
-}
-
-function redactUri(uri: string): string {
-  const prefix = uriPrefix(uri);
-  const rest = uri.slice(prefix.length);
-  // libpq's user info ends at an '@' before any '/'; the last such '@' masks the most.
-  const authority = rest.slice(0, findAny(rest, '/', 0));
-  const at = authority.lastIndexOf('@');
-  const colon = authority.indexOf(':');
-  const userinfo = at < 0 ? '' : colon >= 0 && colon < at ? `${rest.slice(0, colon + 1)}${MASK}@` : rest.slice(0, at + 1);
-  // Secret query parameters, wherever a '?' or '&' starts them (the string may be malformed).
-  const tail = rest
-    .slice(at + 1)
-    .replace(/([?&])([^=&?]*)=([^&]*)/g, (pair, sep: string, key: string) => (SECRET_KEYWORDS.has(safeDecode(key)) ? `${sep}${key}=${MASK}` : pair));
-  return prefix + userinfo + tail;
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }

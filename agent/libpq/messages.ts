@@ -13,12 +13,40 @@ export class SessionRejected extends Error {
   }
 }
 
-/** Every attempt failed: message lists each as libpq does; errors holds the original errors. */
+/** One attempt's failure: libpq's lines for it, and the error behind them. */
+export interface AttemptFailure {
+  lines: string[];
+  error: unknown;
+}
+
+/**
+ * Every attempt failed: message lists each as libpq does (several lines, hints on lines of
+ * their own); summary says the same on one line, with SQLSTATEs, for a log; errors holds the
+ * original errors, for classification (pg-errors.ts).
+ */
 export class ConnectionFailure extends AggregateError {
-  constructor(lines: string[], errors: unknown[]) {
-    super(errors, lines.join('\n'));
+  readonly summary: string;
+
+  constructor(failures: AttemptFailure[]) {
+    const lines = distinct(failures.flatMap((f) => f.lines));
+    super(
+      failures.map((f) => f.error),
+      lines.join('\n'),
+    );
     this.name = 'ConnectionFailure';
+    this.summary = distinct(failures.flatMap((f) => f.lines.map((line) => oneLine(line, f.error)))).join('; ');
   }
+}
+
+// The same failure twice (sslmode prefer, a wrong password with and without TLS) is said once.
+function distinct(lines: string[]): string[] {
+  return lines.filter((line, i) => lines.indexOf(line) === i);
+}
+
+// "failed: Connection refused\n\tIs the server running ...?" -> "failed: Connection refused. Is ...?"
+function oneLine(line: string, e: unknown): string {
+  const flat = line.replace(/\n\t/, '. ').replace(/\n\t?/g, ' ');
+  return e instanceof DatabaseError && e.code ? `${flat} (SQLSTATE ${e.code})` : flat;
 }
 
 // strerror() texts of the errors a connect() can give.

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { ClientConfig } from 'pg';
 import type { ConnectionOptions } from 'tls';
 import { connect, ConninfoError, connectionPlan, ConnectionPlan, DEFAULT_SOCKET_DIR, parseConninfo, redactConninfo } from '../../agent/libpq';
+import { describeError } from '../../agent/pg-errors';
 import { freePort } from '../../scripts/cluster';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 
@@ -548,6 +549,12 @@ describe('real connections', () => {
         `connection to server at "127.0.0.1", port ${port} failed: Connection refused`,
         '\tIs the server running on that host and accepting TCP/IP connections?',
       ].join('\n'),
+    );
+    // The log's form: one line, each host after a semicolon.
+    const failure = await whoAmI(down).catch((e: unknown) => e);
+    expect(describeError(failure)).toBe(
+      `connection to server on socket "${tmp}/.s.PGSQL.${port}" failed: No such file or directory. Is the server running locally and accepting connections on that socket?; ` +
+        `connection to server at "127.0.0.1", port ${port} failed: Connection refused. Is the server running on that host and accepting TCP/IP connections?`,
     );
   });
 });

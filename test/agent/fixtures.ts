@@ -1,9 +1,32 @@
 // Jobs for the agent's tests, written as pgAdmin writes them, and their runs as the agent logs them.
+import { Client } from 'pg';
+import { Cluster } from '../../scripts/cluster';
 import { waitFor } from '../helpers/agent-process';
 import { TestDatabase } from '../helpers/db';
 
 /** What the fixtures need of a database: a TestDatabase, or one on a test's own cluster. */
 export type JobDb = Pick<TestDatabase, 'name' | 'connect' | 'query'>;
+
+/** Database name on a test's own cluster, as a JobDb. */
+export function clusterJobDb(cluster: Cluster, name: string): JobDb {
+  const connect = async (): Promise<Client> => {
+    const c = new Client(cluster.clientConfig(name));
+    await c.connect();
+    return c;
+  };
+  return {
+    name,
+    connect,
+    query: async (sql, params) => {
+      const c = await connect();
+      try {
+        return (await c.query(sql, params)).rows;
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
 
 export interface StepSpec {
   code: string;

@@ -6,13 +6,11 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Client } from 'pg';
-import { connect, ConnParams, parseConninfo } from '../../agent/libpq';
-import { describeError } from '../../agent/pg-errors';
+import { connect, connectionPlan, ConnParams, HostPool, parseConninfo } from '../../agent/libpq';
 import { Cluster, freePort, runAsServerUser, startCluster } from '../../scripts/cluster';
 import { startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
-import { createJob, JobDb, runNow, waitForRuns } from './fixtures';
+import { clusterJobDb, createJob, JobDb, runNow, waitForRuns } from './fixtures';
 
 let primary: Cluster;
 let standby: Cluster;
@@ -75,7 +73,7 @@ const failure = (conninfo: string): Promise<string> =>
       await c.end();
       throw new Error(`${conninfo} connected`);
     },
-    (e: unknown) => describeError(e),
+    (e: Error) => e.message,
   );
 
 const socketOf = (c: Cluster): string => `${c.socketDir}/.s.PGSQL.${c.port}`;
@@ -162,23 +160,7 @@ describe('failures in libpq\'s words', () => {
 });
 
 describe('the agent', () => {
-  const jobDb: () => JobDb = () => ({
-    name: 'postgres',
-    connect: async () => {
-      const c = new Client(primary.clientConfig('postgres'));
-      await c.connect();
-      return c;
-    },
-    query: async (sql, params) => {
-      const c = new Client(primary.clientConfig('postgres'));
-      await c.connect();
-      try {
-        return (await c.query(sql, params)).rows;
-      } finally {
-        await c.end();
-      }
-    },
-  });
+  const jobDb = (): JobDb => clusterJobDb(primary, 'postgres');
 
   test('host=standby,primary target_session_attrs=read-write: registers on the primary; a two-host jstconnstr step runs there', async () => {
     const down = await freePort();
@@ -207,7 +189,29 @@ describe('the agent', () => {
     const [run] = await waitForRuns(db, jobid);
     expect(run).toMatchObject({ jlgstatus: 'f', steps: [{ jslstatus: 'f' }] });
     const output = primary.psql(`SELECT jsloutput FROM pgagent.pga_jobsteplog s JOIN pgagent.pga_joblog l ON l.jlgid = s.jsljlgid WHERE l.jlgjobid = ${jobid}`);
-    expect(output).toContain(`connection to server on socket "${socketOf(standby)}" failed: server is in hot standby mode`);
+    expect(output).toContain(`: connection to server on socket "${socketOf(standby)}" failed: server is in hot standby mode\n`);
     expect((await agent.stop('SIGTERM')).code).toBe(0);
   }, 60_000);
+});
+
+// Last in the file: it stops the standby.
+test('a step pool whose server goes away chooses again from its host list', async () => {
+  const pool = new HostPool(() => connectionPlan(parseConninfo(hosts(standby, primary)), { env }), { max: 2 }, () => {});
+  // Each connection closed after use, so the next one is a new login (no idle one to reuse).
+  const portOf = async (): Promise<number> => {
+    const client = await pool.connect();
+    try {
+      return Number((await client.query("SELECT current_setting('port') AS port")).rows[0].port);
+    } finally {
+      client.release(true);
+    }
+  };
+  try {
+    expect(await portOf()).toBe(standby.port);
+    standby.stop('fast');
+    expect(await portOf()).toBe(primary.port);
+    expect(pool.config?.port).toBe(primary.port);
+  } finally {
+    await pool.end();
+  }
 });

@@ -3,11 +3,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Client } from 'pg';
 import { Cluster, startCluster } from '../../scripts/cluster';
 import { AgentProcess, startAgent, stopAllAgents } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
-import { createJob, JobDb, runNow, waitForRuns, waitForRunningStep } from './fixtures';
+import { clusterJobDb, createJob, JobDb, runNow, waitForRuns, waitForRunningStep } from './fixtures';
 
 const DB = 'restarts';
 let cluster: Cluster;
@@ -20,23 +19,8 @@ beforeAll(async () => {
   cluster = await startCluster({ prefix: CLUSTER_PREFIX });
   cluster.psql(`CREATE DATABASE ${DB}`);
   cluster.psql('CREATE EXTENSION pgagent', DB);
-  const connect = async (): Promise<Client> => {
-    const c = new Client(cluster.clientConfig(DB));
-    await c.connect();
-    return c;
-  };
-  db = {
-    name: DB,
-    connect,
-    query: async (sql, params) => {
-      const c = await connect();
-      try {
-        return (await c.query(sql, params)).rows;
-      } finally {
-        await c.end();
-      }
-    },
-  };
+  db = clusterJobDb(cluster, DB);
+
   agent = startAgent(cluster.conninfo(DB), ['-r', '10']);
   await agent.waitForLog(/pgagent started/);
 }, 120_000);

@@ -11,7 +11,7 @@ import { Cluster, freePort, runAsServerUser, startCluster } from '../../scripts/
 import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { createJob, JobDb, runNow, waitForRuns } from './fixtures';
+import { clusterJobDb, createJob, runNow, waitForRuns } from './fixtures';
 
 const SSL_QUERY = 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()';
 const HBA = `local all all trust
@@ -97,7 +97,7 @@ describe('a server with TLS', () => {
     const e = await connect(tcp('nosuchdb')).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(ConnectionFailure);
     const server = `connection to server at "127.0.0.1", port ${cluster.port} failed: FATAL:  `;
-    expect(describeError(e).split('\n')).toEqual([
+    expect((e as Error).message.split('\n')).toEqual([
       expect.stringMatching(new RegExp(`^${escape(server)}no pg_hba.conf entry .* SSL encryption$`)),
       expect.stringMatching(new RegExp(`^${escape(server)}no pg_hba.conf entry .* no encryption$`)),
     ]);
@@ -105,12 +105,14 @@ describe('a server with TLS', () => {
     // Both attempts' errors are kept for classification; the message says it once.
     expect((failures as ConnectionFailure).errors).toEqual([expect.any(DatabaseError), expect.any(DatabaseError)]);
     expect((failures as ConnectionFailure).errors.map((err: DatabaseError) => err.code)).toEqual(['28000', '28000']);
-    expect(describeError(failures)).toBe(`${server}role "nobody" does not exist`);
+    expect((failures as Error).message).toBe(`${server}role "nobody" does not exist`);
+    // The log's one-line form adds the SQLSTATE.
+    expect(describeError(failures)).toBe(`${server}role "nobody" does not exist (SQLSTATE 28000)`);
   });
 
   test('a wrong password is reported once, without TLS noise (prefer tries with TLS and without)', async () => {
     const e = await connect(`${tcp('either')} user=pwuser password=wrong`).catch((err: unknown) => err);
-    expect(describeError(e)).toBe(`connection to server at "127.0.0.1", port ${cluster.port} failed: FATAL:  password authentication failed for user "pwuser"`);
+    expect((e as Error).message).toBe(`connection to server at "127.0.0.1", port ${cluster.port} failed: FATAL:  password authentication failed for user "pwuser"`);
     expect(await usesTls(`${tcp('either')} user=pwuser password=right`)).toBe(true);
   });
 
@@ -156,28 +158,14 @@ describe('a server without TLS', () => {
 test("the agent's start-up error names every attempt's refusal", async () => {
   const agent = startAgent(tcp('nosuchdb'), [], env);
   expect((await agent.exited).code).toBe(1);
-  expect(agent.log).toMatch(/cannot use the service database: connection to server at .*SSL encryption\nconnection to server at .*no encryption/);
+  expect(agent.log).toMatch(/cannot use the service database: connection to server at .*SSL encryption \(SQLSTATE 28000\); connection to server at .*no encryption \(SQLSTATE 28000\)/);
 });
 
 test('the agent with the default sslmode runs a job on a TLS-only server, and a step where TLS is refused', async () => {
   cluster.psql('CREATE EXTENSION pgagent', 'sslonly');
   for (const db of ['sslonly', 'plainonly']) cluster.psql('CREATE TABLE seen (ssl boolean)', db);
-  const db: JobDb = {
-    name: 'sslonly',
-    connect: async () => {
-      const c = new Client(cluster.clientConfig('sslonly'));
-      await c.connect();
-      return c;
-    },
-    query: async (sql, params) => {
-      const c = await db.connect();
-      try {
-        return (await c.query(sql, params)).rows;
-      } finally {
-        await c.end();
-      }
-    },
-  };
+  const db = clusterJobDb(cluster, 'sslonly');
+
   const record = `INSERT INTO seen ${SSL_QUERY}`;
   const agent = startAgent(tcp('sslonly'), [], env);
   await agent.waitForLog(/pgagent started/);
