@@ -11,7 +11,8 @@ import { AgentOptions } from './options';
 import { describeError } from './pg-errors';
 import { TargetPools } from './pools';
 import { Runs } from './runs';
-import { ConfigError, ServiceConnection } from './service';
+import { ServiceConnection } from './service';
+import { ConfigError } from './service-problems';
 import { batchStepRunner } from './steps/batch-step';
 import { sqlStepRunner } from './steps/sql-step';
 

@@ -6,22 +6,20 @@
 // reconnects at once, then backs off up to -r, so a short outage costs seconds and the lease
 // it promised keeps other agents from taking it for dead meanwhile.
 import { Client, ClientConfig } from 'pg';
-import { firstThatConnects } from './connect';
-import { attemptsPerHost, ConnParams } from './connection';
+import { ConnParams } from './connection';
 import { reportSwept, sweepAndReport } from './dead-agents';
+import { deferred, never } from './deferred';
 import { Logger } from './logger';
 import { describeError, isConnectionError } from './pg-errors';
 import { ProblemLog } from './problem-log';
 import { register } from './registration';
-import { DatabaseProblem, describeProblem, needsAPerson } from './service-problems';
+import { openPrimary } from './open-primary';
+import { ConfigError, DatabaseProblem, describeProblem } from './service-problems';
 import { deregisterAgent } from './sql/agents';
 import { clientDb, Db } from './sql/db';
 import { listenForJobChanges } from './sql/listen';
 import { checkSchema, Schema } from './sql/schema';
 import { sleep } from './timers';
-
-/** The connection string cannot work whatever the database does: a usage error. */
-export class ConfigError extends Error {}
 
 /** The service connection is down (a reconnect is under way) or closed. */
 export class ServiceDown extends Error {}
@@ -208,31 +206,11 @@ export class ServiceConnection implements Db {
     this.ready.resolve();
   }
 
-  /** Connects to the first server of the (libpq) host list that answers, as sslmode says. */
   private async open(): Promise<Client> {
-    let hosts: ClientConfig[][];
-    try {
-      hosts = attemptsPerHost(this.options.params, process.env, (msg) => this.logger.warn(msg));
-    } catch (e) {
-      throw new ConfigError(`invalid connection string: ${describeError(e)}`);
-    }
-    const errors: unknown[] = [];
-    for (const attempts of hosts) {
-      try {
-        return await firstThatConnects(attempts, (config) => this.openWith(config));
-      } catch (e) {
-        if (needsAPerson(e)) throw e;
-        errors.push(e);
-      }
-    }
-    throw errors.length === 1 ? errors[0] : new AggregateError(errors, 'no server answered');
-  }
-
-  private async openWith(config: ClientConfig): Promise<Client> {
-    const client = new Client(config);
-    client.on('error', (e) => this.lost(client, e));
-    client.on('end', () => this.lost(client, new Error('the server closed the connection')));
-    await client.connect();
+    const { client, config } = await openPrimary(this.options.params, this.logger, (c) => {
+      c.on('error', (e) => this.lost(c, e));
+      c.on('end', () => this.lost(c, new Error('the server closed the connection')));
+    });
     this.config = config;
     return client;
   }
@@ -274,23 +252,4 @@ export class ServiceConnection implements Db {
       if (await this.attempt('could not reconnect to the service database', `retrying at most every ${retry} s`)) return;
     }
   }
-}
-
-const never = new Promise<never>(() => {});
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve(): void;
-  reject(e: Error): void;
-}
-
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (e: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => {});
-  return { promise, resolve, reject };
 }
