@@ -46,7 +46,7 @@ beforeAll(async () => {
     fs.chownSync(base, id('-u'), id('-g'));
   }
   runAsServerUser(path.join(primary.pgBin, 'pg_basebackup'), [
-    '-D', path.join(base, 'data'), '-R', '-X', 'stream', '-h', primary.socketDir, '-p', String(primary.port), '-U', primary.user,
+    '-D', path.join(base, 'data'), '-R', '-X', 'stream', '-c', 'fast', '-h', primary.socketDir, '-p', String(primary.port), '-U', primary.user,
   ]);
   standby = await startCluster({ baseDir: base });
 }, 120_000);
