@@ -4,6 +4,9 @@ import { DatabaseError } from 'pg';
 import { ConnParams } from './libpq';
 import { describeError, errorKind } from './pg-errors';
 
+/** The connection string cannot work whatever the database does: a usage error. */
+export class ConfigError extends Error {}
+
 /** The database can be reached but not used yet (no schema, wrong version, a standby): the message says why. */
 export class DatabaseProblem extends Error {}
 

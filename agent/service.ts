@@ -6,21 +6,20 @@
 // reconnects at once, then backs off up to -r, so a short outage costs seconds and the lease
 // it promised keeps other agents from taking it for dead meanwhile.
 import { Client, ClientConfig } from 'pg';
-import { connect, ConninfoError, ConnParams } from './libpq';
+import { ConnParams } from './libpq';
 import { reportSwept } from './dead-agents';
+import { deferred, never } from './deferred';
 import { Logger } from './logger';
 import { describeError, isConnectionError } from './pg-errors';
 import { ProblemLog } from './problem-log';
 import { register } from './registration';
-import { DatabaseProblem, describeProblem, needsAPerson } from './service-problems';
+import { openPrimary } from './open-primary';
+import { ConfigError, DatabaseProblem, describeProblem } from './service-problems';
 import { deregisterAgent, sweepDeadAgents, SweptAgent } from './sql/agents';
 import { clientDb, Db } from './sql/db';
 import { listenForJobChanges } from './sql/listen';
 import { checkSchema, Schema } from './sql/schema';
 import { sleep } from './timers';
-
-/** The connection string cannot work whatever the database does: a usage error. */
-export class ConfigError extends Error {}
 
 /** The service connection is down (a reconnect is under way) or closed. */
 export class ServiceDown extends Error {}
@@ -225,14 +224,12 @@ export class ServiceConnection implements Db {
     this.ready.resolve();
   }
 
-  /** Connects to the first server of the (libpq) host list that answers and fits, as sslmode says. */
   private async open(): Promise<Client> {
-    const client = await connect(this.options.params, { warn: (msg) => this.logger.warn(msg) }).catch((e: unknown) => {
-      throw e instanceof ConninfoError ? new ConfigError(`invalid connection string: ${describeError(e)}`) : e;
+    const { client, config } = await openPrimary(this.options.params, this.logger, (c) => {
+      c.on('error', (e) => this.lost(c, e));
+      c.on('end', () => this.lost(c, new Error('the server closed the connection')));
     });
-    client.on('error', (e) => this.lost(client, e));
-    client.on('end', () => this.lost(client, new Error('the server closed the connection')));
-    this.config = { host: client.host, port: client.port };
+    this.config = config;
     return client;
   }
 
@@ -274,23 +271,4 @@ export class ServiceConnection implements Db {
       if (await this.attempt('could not reconnect to the service database', `retrying at most every ${retry} s`)) return;
     }
   }
-}
-
-const never = new Promise<never>(() => {});
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve(): void;
-  reject(e: Error): void;
-}
-
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (e: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => {});
-  return { promise, resolve, reject };
 }

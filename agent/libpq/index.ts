@@ -9,4 +9,4 @@ export type { ConnectionPlan, PlannedHost, PlanOptions, TargetSessionAttrs, Warn
 export { connect, connectFirst } from './connect';
 export { HostPool } from './host-pool';
 export type { Chosen, Opened } from './connect';
-export { ConnectionFailure } from './messages';
+export { ConnectionFailure, SessionRejected } from './messages';

@@ -1,6 +1,14 @@
-// What the service database offers the agent: the pgagent schema at version 4, whether its
-// agent rows have a lease (extension 4.4), and whether the server is a primary at all.
+// What the service database offers the agent: a primary (a standby cannot take its writes),
+// the pgagent schema at version 4, and whether its agent rows have a lease (extension 4.4).
 import { Db } from './db';
+
+export const IN_RECOVERY = 'SELECT pg_catalog.pg_is_in_recovery() AS in_recovery';
+
+export const STANDBY_PROBLEM = 'the server is a standby (in recovery): this agent runs nothing until it is promoted or the connection string reaches a primary';
+
+export async function isStandby(db: Db): Promise<boolean> {
+  return (await db.query<{ in_recovery: boolean }>(IN_RECOVERY)).rows[0].in_recovery;
+}
 
 /**
  * to_regclass and to_regprocedure return NULL when the object does not exist, so this one
@@ -8,8 +16,7 @@ import { Db } from './db';
  * before PostgreSQL 14.
  */
 export const SCHEMA_CHECK = `
-SELECT pg_catalog.pg_is_in_recovery() AS in_recovery,
-       to_regclass('pgagent.pga_job') IS NOT NULL AS has_schema,
+SELECT to_regclass('pgagent.pga_job') IS NOT NULL AS has_schema,
        to_regprocedure('pgagent.pgagent_schema_version()') IS NOT NULL AS has_version_function,
        EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
                 WHERE attrelid = to_regclass('pgagent.pga_jobagent') AND attname = 'jaglease' AND NOT attisdropped) AS has_lease,
@@ -27,13 +34,10 @@ export interface Schema {
 /** The schema's features, or the reason the agent cannot work here yet (a sentence that says what to do). */
 export async function checkSchema(db: Db, dbLabel: string): Promise<Schema | { problem: string }> {
   const [row] = (
-    await db.query<{ in_recovery: boolean; has_schema: boolean; has_version_function: boolean; has_lease: boolean; idle_session_timeout: string | null }>(
+    await db.query<{ has_schema: boolean; has_version_function: boolean; has_lease: boolean; idle_session_timeout: string | null }>(
       SCHEMA_CHECK,
     )
   ).rows;
-  if (row.in_recovery) {
-    return { problem: 'the server is a standby (in recovery): this agent runs nothing until it is promoted or the connection string reaches a primary' };
-  }
   if (!row.has_schema || !row.has_version_function) {
     return {
       problem: `${dbLabel} has no pgagent schema (pgagent.pga_job not found): connect the agent to the database where the pgagent extension is installed, or install it there with CREATE EXTENSION pgagent`,

@@ -110,3 +110,19 @@ test('a frozen agent: its job is freed after its lease, its SQL step ended first
   expect((await a.stop()).code).toBe(0);
   expect((await b.stop()).code).toBe(0);
 }, 180_000);
+
+test('idle_session_timeout shorter than the poll interval: the agent keeps its session (and its pid)', async () => {
+  const db = await database();
+  await db.query(`ALTER DATABASE ${db.name} SET idle_session_timeout = '1500ms'`);
+  const a = startAgent(db.conninfo, ['--hostname', 'a', '-t', '5']);
+  await a.waitForLog(/pgagent started/);
+  const pid = await agentPid(db, 'a');
+  // Three poll intervals, each longer than the timeout: every one would have ended the session.
+  await new Promise((r) => setTimeout(r, 15_000));
+  expect(a.log).not.toMatch(/lost the connection/);
+  expect(await agentPid(db, 'a')).toBe(pid);
+  const jobid = await createJob(db, { steps: [{ code: 'SELECT 1' }] });
+  await runNow(db, jobid);
+  expect((await waitForRuns(db, jobid)).map((r) => r.jlgstatus)).toEqual(['s']);
+  expect((await a.stop()).code).toBe(0);
+}, 90_000);
