@@ -1,10 +1,12 @@
 // The built agent (dist/agent/cli.js) as a real process: started in the foreground with a short
 // poll, its output captured, stopped with real signals. Every agent a test file starts is
 // killed by stopAllAgents() (call it in afterAll) if the test did not stop it.
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, spawn, SpawnOptions } from 'child_process';
 import * as path from 'path';
 
-export const CLI = path.resolve(__dirname, '..', '..', 'dist', 'agent', 'cli.js');
+// PGAGENT_TEST_CLI runs the agent tests against another build (e.g. an older commit's, to see a
+// new test fail there).
+export const CLI = process.env.PGAGENT_TEST_CLI ?? path.resolve(__dirname, '..', '..', 'dist', 'agent', 'cli.js');
 
 export interface AgentExit {
   code: number | null;
@@ -50,11 +52,17 @@ export class AgentProcess {
 
 const started: AgentProcess[] = [];
 
-/** Starts `node dist/agent/cli.js -f -t 1 -l 2 [args] <conninfo>`. */
-export function startAgent(conninfo: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): AgentProcess {
+/** Starts `node dist/agent/cli.js -f -t 1 -l 2 [args] <conninfo>`; as another OS user with as.uid/gid. */
+export function startAgent(
+  conninfo: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+  as: Pick<SpawnOptions, 'uid' | 'gid'> = {},
+): AgentProcess {
   const child = spawn(process.execPath, [CLI, '-f', '-t', '1', '-l', '2', ...args, conninfo], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...as,
   });
   const agent = new AgentProcess(child);
   started.push(agent);
