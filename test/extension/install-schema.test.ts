@@ -194,6 +194,12 @@ function plainSql(file: string): string {
 });
 
 describe('clear refusals, nothing changed', () => {
+  test('usage errors exit 2; --help shows the commands', async () => {
+    expect(await pgagent('install-schema', '--nope')).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown argument: nope') });
+    expect(await pgagent('upgrade-schema', 'dbname')).toMatchObject({ code: 2, stderr: expect.stringContaining('invalid connect string') });
+    expect(await pgagent('install-schema', '--help')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: pgagent install-schema\|upgrade-schema/) });
+  });
+
   test('where the extension is installed', async () => {
     const db = await ownedDatabase(VERSION);
     expect(await pgagent('upgrade-schema', db.conninfo)).toMatchObject({
