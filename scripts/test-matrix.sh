@@ -41,14 +41,22 @@ summaries=()
 all=()
 for major in "${majors[@]}"; do
   start=$SECONDS
-  # A fresh environment for this major: pg-env.sh derives the tree and binaries from PG_MAJOR.
+  # A fresh environment for this major (pg-env.sh derives the rest from PG_MAJOR), and a
+  # server tree of its own for each of the two runs, which go side by side: the scenarios
+  # mostly wait for agents and timers.
   run() {
-    env -u PG_TREE -u PGAGENT_PG_BIN -u PG_SYSTEM_BIN -u PG_SOURCE -u PG_EMBEDDED \
-      PG_MAJOR="$major" PGAGENT_NEXTRUN_CASES=$NEXTRUN_CASES npx jest --json --outputFile="$1" "${@:2}"
+    env -u PGAGENT_PG_BIN -u PG_SYSTEM_BIN -u PG_SOURCE -u PG_EMBEDDED \
+      PG_MAJOR="$major" PG_TREE="$PWD/.scratch/pg-$major-$1" PGAGENT_NEXTRUN_CASES=$NEXTRUN_CASES \
+      npx jest --json --outputFile="$out/$major-$1.json" "${@:2}" >"$out/$major-$1.log" 2>&1
   }
   echo "matrix: PostgreSQL $major"
-  run "$out/$major-files.json" "${FILES[@]}" || true
-  run "$out/$major-scenarios.json" -t "$SCENARIOS" "${SCENARIO_FILES[@]}" || true
+  run files "${FILES[@]}" &
+  files=$!
+  run scenarios -t "$SCENARIOS" "${SCENARIO_FILES[@]}" &
+  scenarios=$!
+  wait $files || true
+  wait $scenarios || true
+  cat "$out/$major-files.log" "$out/$major-scenarios.log"
   summaries+=("$(SUFFIX=" in $((SECONDS - start)) s" node scripts/jest-summary.js --each-file-runs "PostgreSQL $major" "$out/$major-"*.json)") || status=1
   all+=("$out/$major-"*.json)
 done

@@ -3,27 +3,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Client } from 'pg';
 import { createTestDatabase, TestDatabase, testCluster } from '../helpers/db';
 import {
-  insertException, insertJob, insertRun, insertSchedule, insertStep, TABLES, utcClient,
+  addUserJobs, allRows, insertException, insertJob, insertRun, insertSchedule, insertStep, utcClient,
 } from '../helpers/jobs';
 import { outcome } from '../helpers/outcome';
 import { pgDump, pgDumpCanDump, pgRestore } from '../helpers/pgdump';
 import { serverMajor } from '../helpers/versions';
-
-/** Jobs of a user class and a built-in one, with steps, schedules, exceptions and runs. */
-async function addUserJobs(client: Client): Promise<void> {
-  const { rows } = await client.query("INSERT INTO pgagent.pga_jobclass (jclname) VALUES ('Backups') RETURNING jclid");
-  for (const jclid of [rows[0].jclid, 1]) {
-    const jobid = await insertJob(client, { jclid, name: `job of class ${jclid}` });
-    const jstid = await insertStep(client, jobid);
-    await insertStep(client, jobid, { kind: 'b', name: 'batch' });
-    const jscid = await insertSchedule(client, jobid);
-    await insertException(client, jscid, '2100-01-01', `0${jclid % 10}:00`);
-    await insertRun(client, jobid, jstid);
-  }
-}
 
 /** Dumps `source` in custom format and restores it into a new, empty database. */
 async function dumpAndRestore(source: TestDatabase): Promise<TestDatabase> {
@@ -37,16 +23,6 @@ async function dumpAndRestore(source: TestDatabase): Promise<TestDatabase> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Every row of every table. jobnextrun is left out: restoring the schedules fires their
- *  trigger, which recomputes it in the restoring session's time zone. */
-async function allRows(db: TestDatabase): Promise<Record<string, unknown[]>> {
-  const result: Record<string, unknown[]> = {};
-  for (const table of TABLES) {
-    result[table] = await db.query(`SELECT to_jsonb(t) - 'jobnextrun' AS row FROM pgagent.${table} t ORDER BY 1`);
-  }
-  return result;
 }
 
 // Debian's pg_dump (15) cannot dump the servers of 16 and later that the matrix runs.

@@ -96,3 +96,26 @@ export async function utcClient(db: TestDatabase): Promise<Client> {
   await db.query(`ALTER DATABASE ${db.name} SET timezone = 'UTC'`);
   return db.connect();
 }
+
+/** Jobs of a user class and a built-in one, with steps, schedules, exceptions and runs. */
+export async function addUserJobs(client: Client): Promise<void> {
+  const { rows } = await client.query("INSERT INTO pgagent.pga_jobclass (jclname) VALUES ('Backups') RETURNING jclid");
+  for (const jclid of [rows[0].jclid, 1]) {
+    const jobid = await insertJob(client, { jclid, name: `job of class ${jclid}` });
+    const jstid = await insertStep(client, jobid);
+    await insertStep(client, jobid, { kind: 'b', name: 'batch' });
+    const jscid = await insertSchedule(client, jobid);
+    await insertException(client, jscid, '2100-01-01', `0${jclid % 10}:00`);
+    await insertRun(client, jobid, jstid);
+  }
+}
+
+/** Every row of every table. jobnextrun is left out: restoring the schedules fires their
+ *  trigger, which recomputes it in the restoring session's time zone. */
+export async function allRows(db: TestDatabase): Promise<Record<string, unknown[]>> {
+  const result: Record<string, unknown[]> = {};
+  for (const table of TABLES) {
+    result[table] = await db.query(`SELECT to_jsonb(t) - 'jobnextrun' AS row FROM pgagent.${table} t ORDER BY 1`);
+  }
+  return result;
+}

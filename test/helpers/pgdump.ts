@@ -3,11 +3,11 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { Cluster } from '../../scripts/cluster';
 
-function run(cluster: Cluster, tool: 'pg_dump' | 'pg_restore', args: string[]): string {
+function run(cluster: Cluster, tool: 'pg_dump' | 'pg_restore' | 'psql', args: string[], user = cluster.user, input?: string): string {
   const r = spawnSync(
     path.join(cluster.pgBin, tool),
-    ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', cluster.user, ...args],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', user, ...args],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, input },
   );
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
@@ -20,6 +20,11 @@ export function pgDump(cluster: Cluster, dbname: string, args: string[]): string
 
 export function pgRestore(cluster: Cluster, dbname: string, args: string[]): string {
   return run(cluster, 'pg_restore', [...args, '-d', dbname]);
+}
+
+/** Runs a psql script (such as a plain-format dump) as user, stopping at the first error. */
+export function psqlScript(cluster: Cluster, dbname: string, user: string, script: string): string {
+  return run(cluster, 'psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', dbname, '-f', '-'], user, script);
 }
 
 /**
