@@ -4,6 +4,7 @@ import { Cluster } from '../../scripts/cluster';
 import { CLUSTER_ENV, TEMPLATE_DB } from './constants';
 
 let counter = 0;
+const RUN = Math.random().toString(36).slice(2, 8);
 
 export function testCluster(): Cluster {
   const raw = process.env[CLUSTER_ENV];
@@ -29,7 +30,8 @@ export interface TestDatabase {
  */
 export async function createTestDatabase(opts: { extension?: string | false; owner?: string } = {}): Promise<TestDatabase> {
   const cluster = testCluster();
-  const name = `t_${process.pid}_${++counter}`;
+  // Unique beyond this module: jest gives each test file its own copy of it in the same worker.
+  const name = `t_${process.pid}_${RUN}_${++counter}`;
   const useTemplate = opts.extension === undefined;
   const admin = new Client(cluster.clientConfig('postgres'));
   await admin.connect();
