@@ -6,7 +6,8 @@
 import { spawn } from 'child_process';
 
 const GRACE_S = 2;
-const WATCH = `read -r _; kill -TERM -- "-$1" 2>/dev/null; sleep ${GRACE_S}; kill -KILL -- "-$1" 2>/dev/null`;
+// dash, as /bin/sh often is, takes "--" before a negative pid only after -s.
+const WATCH = `read -r _; kill -s TERM -- "-$1" 2>/dev/null; sleep ${GRACE_S}; kill -s KILL -- "-$1" 2>/dev/null`;
 
 export interface Watchdog {
   /** The step has ended: the watchdog goes, the process group is left alone. */
