@@ -98,10 +98,10 @@ export class ServiceConnection implements Db {
    * connection string that cannot work.
    */
   async start(stop: AbortSignal): Promise<boolean> {
-    const signal = AbortSignal.any([stop, this.closing.signal]);
-    while (!signal.aborted) {
+    const closing = this.closing.signal;
+    while (!stop.aborted && !closing.aborted) {
       if (await this.attempt('could not connect to the service database', `retrying every ${this.options.retrySeconds} s`)) return true;
-      await sleep(this.options.retrySeconds * 1000, signal);
+      await sleep(this.options.retrySeconds * 1000, stop, closing);
     }
     return false;
   }

@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { createTestDatabase, TestDatabase, testCluster } from '../helpers/db';
 import {
-  addUserJobs, allRows, insertException, insertJob, insertRun, insertSchedule, insertStep, utcClient,
+  addUserJobs, allRows, insertException, TABLES, insertJob, insertRun, insertSchedule, insertStep, utcClient,
 } from '../helpers/jobs';
 import { outcome } from '../helpers/outcome';
 import { pgDump, pgDumpCanDump, pgRestore } from '../helpers/pgdump';
