@@ -21,9 +21,13 @@ export async function applyRetention(query: Query): Promise<number | null> {
   }
 }
 
-/** Applies retention at start and every intervalMs until the signal aborts. Never throws. */
+/** The first pass waits at most this long: start-up (and an idle agent's first polls) stay quiet. */
+const FIRST_PASS_MS = 60_000;
+
+/** Applies retention soon after start and every intervalMs until the signal aborts. Never throws. */
 export async function runRetention(query: Query, logger: Logger, intervalMs: number, signal: AbortSignal): Promise<void> {
   let lastError = '';
+  await sleep(Math.min(intervalMs, FIRST_PASS_MS), signal);
   while (!signal.aborted) {
     try {
       const removed = await applyRetention(query);

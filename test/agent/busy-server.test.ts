@@ -1,7 +1,9 @@
 // A step whose server refuses connections as busy (SQLSTATE 53300: too many clients, e.g.
 // another agent holding every connection for a moment) waits with back-off instead of failing.
+import * as fs from 'fs';
+import * as path from 'path';
 import { Client } from 'pg';
-import { startAgent, stopAllAgents } from '../helpers/agent-process';
+import { startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { createJob, runNow, waitForRunningStep, waitForRuns } from './fixtures';
 
@@ -28,8 +30,11 @@ test('a step waits while its server is busy, then runs', async () => {
   startAgent(db.conninfo, ['-t', '1']);
   await runNow(db, jobid);
   await waitForRunningStep(db, jobid);
-  // The step is refused while the holder keeps the role's only connection.
-  await new Promise((r) => setTimeout(r, 1000));
+  // The step is refused while the holder keeps the role's only connection: the server logs it.
+  const serverLog = path.join(db.cluster.baseDir, 'server.log');
+  await waitFor(() => fs.readFileSync(serverLog, 'utf8').includes(`too many connections for role "${ROLE}"`), {
+    what: 'the server to refuse the step',
+  });
   await holder.end();
   const [run] = await waitForRuns(db, jobid);
   expect(run.jlgstatus).toBe('s');

@@ -128,6 +128,8 @@ describe('steps', () => {
     );
     expect(job.next_ok).toBe(true);
     expect(job.joblastrun).not.toBeNull();
+    // Every minute from now on it would run beside the other tests' jobs.
+    await db.query('UPDATE pgagent.pga_job SET jobenabled = false WHERE jobid = $1', [jobid]);
   });
 });
 
@@ -201,12 +203,15 @@ describe('SQL steps', () => {
     const check = (name: string): string =>
       `INSERT INTO public.leak_check SELECT '${name}', pg_backend_pid(), current_setting('search_path'),
               now() <> statement_timestamp(), to_regclass('pg_temp.leaked') IS NOT NULL`;
+    // A connection string of its own gives these steps a pool no other job shares, so they run
+    // one after another on the one connection that pool opens.
+    const connstr = `${db.conninfo} application_name=leak_check`;
     const run = await runOnce({
       steps: [
-        { code: `${check('first')}; BEGIN; SET search_path = nowhere; CREATE TEMP TABLE leaked (x int)` },
-        { code: check('after an open transaction') },
-        { code: 'BEGIN; SELECT 1/0', onerror: 'i' },
-        { code: check('after a failed transaction') },
+        { connstr, code: `${check('first')}; BEGIN; SET search_path = nowhere; CREATE TEMP TABLE leaked (x int)` },
+        { connstr, code: check('after an open transaction') },
+        { connstr, code: 'BEGIN; SELECT 1/0', onerror: 'i' },
+        { connstr, code: check('after a failed transaction') },
       ],
     });
     expect(run.steps.map((s) => s.jslstatus)).toEqual(['s', 's', 'i', 's']);

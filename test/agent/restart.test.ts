@@ -35,13 +35,18 @@ const agentRows = (): Promise<Record<string, unknown>[]> => db.query('SELECT jag
 
 test('a restart while a job runs: the step finishes, its results are written once after the reconnect', async () => {
   const counter = path.join(tmp, 'count');
-  const jobid = await createJob(db, { steps: [{ kind: 'b', code: `echo run >> ${counter}\nsleep 3\necho finished` }] });
+  // The step ends when the test says so (not after a fixed time): after the reconnect.
+  const go = path.join(tmp, 'go');
+  const jobid = await createJob(db, {
+    steps: [{ kind: 'b', code: `echo run >> ${counter}\nwhile [ ! -e ${go} ]; do sleep 0.1; done\necho finished` }],
+  });
   await runNow(db, jobid);
   await waitForRunningStep(db, jobid);
   const [before] = await agentRows();
   cluster.restart();
   await agent.waitForLog(/lost the connection to the service database/);
   await agent.waitForLog(/registered again as agent pid \d+ \(was \d+\); kept 1 running job\(s\)/, 60_000);
+  fs.writeFileSync(go, '');
   const runs = await waitForRuns(db, jobid);
   expect(runs).toHaveLength(1);
   expect(runs[0].jlgstatus).toBe('s');
