@@ -52,7 +52,7 @@ maybe('beside pgAgent 4.2', () => {
            FROM generate_series(1, 100) i RETURNING jobid)
        INSERT INTO pgagent.pga_jobstep (jstjobid, jstname, jstkind, jstdbname, jstcode)
        SELECT jobid, 'step', 's', current_database(),
-              format('SELECT pg_sleep(0.02); INSERT INTO public.ran VALUES (%s, current_setting(''application_name''))', jobid)
+              format('SELECT pg_sleep(0.02); INSERT INTO public.ran VALUES (%s, CASE WHEN current_setting(''application_name'') LIKE ''pgagent job %%'' THEN ''ours'' ELSE ''upstream '' || current_setting(''application_name'') END)', jobid)
          FROM jobs`,
       [os.hostname()],
     );
@@ -74,7 +74,7 @@ maybe('beside pgAgent 4.2', () => {
              (SELECT count(*)::int FROM public.ran) - (SELECT count(*)::int FROM pgagent.pga_joblog WHERE jlgstatus = 's') AS unlogged`);
     expect(counts).toEqual({ jobs: 100, twice: 0, unlogged: 0 });
     // Each agent ran the jobs pinned to its station, and the two are told apart by their steps'
-    // application_name.
+    // application_name (ours names each step's connection `pgagent job N run M`).
     const pinned = await db.query<{ station: string; agents: string[] }>(
       `SELECT jobhostagent AS station, array_agg(DISTINCT agent) AS agents
          FROM public.ran JOIN pgagent.pga_job USING (jobid) WHERE jobhostagent <> '' GROUP BY 1 ORDER BY jobhostagent = 'ours'`,
