@@ -19,7 +19,7 @@ FILES=(
 # From the slower agent files, the core scenarios only: claim, "Run now" pickup, the dead-agent
 # sweep, the reconnect after a server restart.
 SCENARIO_FILES=(test/agent/lifecycle.test.ts test/agent/pickup.test.ts test/agent/restart.test.ts)
-SCENARIOS='each of 200 due jobs exactly once|kill -9 of an agent mid-job|"Run now" is picked up without waiting|a restart while idle'
+SCENARIOS='each of 200 due jobs exactly once|kill -9 of an agent mid-job|"Run now" is picked up through the notification|a restart while idle'
 NEXTRUN_CASES=600
 
 majors=("$@")
