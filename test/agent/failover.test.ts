@@ -6,35 +6,14 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Client } from 'pg';
 import { Cluster, runAsServerUser, startCluster } from '../../scripts/cluster';
 import { AgentProcess, startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
-import { createJob, JobDb, runNow, runsOf, waitForRuns, waitForRunningStep } from './fixtures';
+import { clusterJobDb, createJob, runNow, runsOf, waitForRuns, waitForRunningStep } from './fixtures';
 
 const DB = 'ha';
 let primary: Cluster;
 let standby: Cluster;
-
-function jobDb(cluster: Cluster): JobDb {
-  const connect = async (): Promise<Client> => {
-    const c = new Client(cluster.clientConfig(DB));
-    await c.connect();
-    return c;
-  };
-  return {
-    name: DB,
-    connect,
-    query: async (sql, params) => {
-      const c = await connect();
-      try {
-        return (await c.query(sql, params)).rows;
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
 
 beforeAll(async () => {
   primary = await startCluster({ prefix: CLUSTER_PREFIX });
@@ -60,8 +39,8 @@ afterAll(async () => {
 const started = (a: AgentProcess): Promise<RegExpMatchArray> => a.waitForLog(/pgagent started/, 60_000);
 
 test('standby, then failover: agents follow the promoted standby, the lost agent\'s run is recorded aborted, the next job runs once', async () => {
-  const onPrimary = jobDb(primary);
-  const onStandby = jobDb(standby);
+  const onPrimary = clusterJobDb(primary, DB);
+  const onStandby = clusterJobDb(standby, DB);
   const both = `host=${primary.socketDir},${standby.socketDir} port=${primary.port},${standby.port} user=${primary.user} dbname=${DB}`;
   // a: either server, the primary first; w: only the standby; old: only the old primary.
   const waiting = startAgent(standby.conninfo(DB), ['--hostname', 'w', '-r', '10']);
