@@ -36,7 +36,10 @@ function groupAlive(pgid: number): boolean {
 test('kill -9 of the agent: its batch script is ended, and the next agent removes its step directory', async () => {
   const pidFile = path.join(tmp, 'script.pid');
   const dirFile = path.join(tmp, 'script.dir');
-  const agent = startAgent(db.conninfo, ['--hostname', 'killed']);
+  // A temp directory of their own: an agent of another test file starting meanwhile would
+  // otherwise remove the killed agent's step directory first.
+  const env = { ...process.env, TMPDIR: fs.mkdtempSync(path.join(tmp, 'tmpdir-')) };
+  const agent = startAgent(db.conninfo, ['--hostname', 'killed'], env);
   await agent.waitForLog(/pgagent started/);
   const jobid = await createJob(db, { hostagent: 'killed', steps: [{ kind: 'b', code: `pwd > ${dirFile}\necho $$ > ${pidFile}\nsleep 100\n` }] });
   await runNow(db, jobid);
@@ -48,7 +51,7 @@ test('kill -9 of the agent: its batch script is ended, and the next agent remove
     await agent.stop('SIGKILL');
     await waitFor(() => !groupAlive(pgid), { timeoutMs: 20_000, what: `the script's process group ${pgid} to end` });
     expect(fs.existsSync(dir)).toBe(true);
-    const next = startAgent(db.conninfo, ['--hostname', 'next']);
+    const next = startAgent(db.conninfo, ['--hostname', 'next'], env);
     await next.waitForLog(/pgagent started/);
     expect(fs.existsSync(dir)).toBe(false);
     expect(next.log).toContain(`removed the step directory ${dir} of an agent that is no longer running`);
