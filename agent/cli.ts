@@ -10,6 +10,7 @@ import { runAgent } from './main';
 import { AgentOptions } from './options';
 import { checkPidFile, PidFileError, removePidFile, writePidFile } from './pidfile';
 import { schemaCommand } from './schema/command';
+import { ShutdownSignals } from './shutdown-signals';
 import { versionLine } from './version';
 
 /** How long the command waits for the detached agent's first word. */
@@ -48,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`pgagent: ${reason}\n`);
     return EXIT_FATAL;
   }
+  // Before the pid file names us: from then on an init system may send SIGTERM.
+  const shutdown = options.foreground ? new ShutdownSignals() : undefined;
   try {
     if (options.pidFile) (options.foreground ? writePidFile : checkPidFile)(options.pidFile);
   } catch (err) {
@@ -70,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
     process.on('SIGHUP', () => {
       if (logger.reopen()) logger.debug('log file reopened');
     });
-    return await runAgent(options, params, logger, report);
+    return await runAgent(options, params, logger, report, shutdown);
   } catch (err) {
     logger.error(`fatal: ${(err as Error).message}`, { stack: (err as Error).stack });
     report?.({ state: 'failed', reason: (err as Error).message });

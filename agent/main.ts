@@ -15,6 +15,7 @@ import { describeError } from './pg-errors';
 import { TargetPools } from './pools';
 import { Runs } from './runs';
 import { ServiceConnection } from './service';
+import { ShutdownSignals } from './shutdown-signals';
 import { ConfigError } from './service-problems';
 import { runStore } from './sql/runs';
 import { LOST, SHUTDOWN } from './status';
@@ -26,7 +27,13 @@ import { sqlStepRunner } from './steps/sql-step';
  * params: options.conninfo as parsed (cli.ts checked it). onStartup hears once how the start
  * went: registered, retrying after a database problem, or failed (see daemon.ts).
  */
-export async function runAgent(options: AgentOptions, params: ConnParams, logger: Logger, onStartup: OnStartup = () => {}): Promise<number> {
+export async function runAgent(
+  options: AgentOptions,
+  params: ConnParams,
+  logger: Logger,
+  onStartup: OnStartup = () => {},
+  shutdown: ShutdownSignals = new ShutdownSignals(),
+): Promise<number> {
   const runs = new Runs();
   const events = new AgentEvents();
   let previousPid: number | null = null;
@@ -81,22 +88,19 @@ export async function runAgent(options: AgentOptions, params: ConnParams, logger
     return EXIT_FATAL;
   }
 
-  const stop = new AbortController();
-  const onSignal = (sig: NodeJS.Signals): void => {
-    if (!stop.signal.aborted) {
+  shutdown.handle(
+    (sig) => {
       logger.warn(`received ${sig}: stopping; running jobs get ${options.shutdownGraceSeconds} s to finish`);
-      stop.abort();
       loop.stop();
-    } else {
+    },
+    (sig) => {
       logger.warn(`received ${sig} again: cancelling running jobs now`);
       runs.abort(SHUTDOWN);
-    }
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+    },
+  );
 
   try {
-    if (!(await service.start(stop.signal))) return EXIT_OK;
+    if (!(await service.start(shutdown.signal))) return EXIT_OK;
     onStartup({ state: 'registered', agentPid: service.agentPid as number });
     logger.warn(`pgagent started: agent pid ${service.agentPid}, station "${options.hostname}", polling every ${options.pollSeconds} s, up to ${options.maxJobs} jobs at once`);
     await loop.run();
@@ -112,8 +116,7 @@ export async function runAgent(options: AgentOptions, params: ConnParams, logger
     await service.close();
     await ops.close();
     await pools.close();
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
+    shutdown.close();
     logger.debug('pgagent stopped');
   }
 }
