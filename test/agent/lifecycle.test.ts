@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { createJob, runNow, runsOf, waitForRuns, waitForRunningStep } from './fixtures';
+import { createJob, runNow, runsOf, stepBackendPid, waitForRuns, waitForRunningStep } from './fixtures';
 import { processAlive } from '../../scripts/cluster';
 
 const dbs: TestDatabase[] = [];
@@ -138,18 +138,7 @@ describe('agents side by side', () => {
     const jobid = await createJob(db, { hostagent: 'a', steps: [{ code: 'SELECT pg_sleep(600)' }] });
     await runNow(db, jobid);
     await waitForRunningStep(db, jobid);
-    const [running] = await runsOf(db, jobid);
-    let stepPid = 0;
-    await waitFor(
-      async () => {
-        const rows = await db.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE '%pg_sleep%'", [
-          `pgagent job ${jobid} run ${running.jlgid}`,
-        ]);
-        stepPid = rows[0]?.pid ?? 0;
-        return stepPid !== 0;
-      },
-      { what: "the step's backend" },
-    );
+    const stepPid = await stepBackendPid(db, jobid);
     await a.stop('SIGKILL');
     // pg_sleep does not notice that its client is gone: only the sweep ends it.
     await b.waitForLog(/cleared dead agent pid \d+ on station "a": 1 running job\(s\) recorded aborted, 1 job\(s\) released, [1-9]\d* backend\(s\) ended/, 60_000);

@@ -5,9 +5,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Cluster, startCluster } from '../../scripts/cluster';
-import { AgentProcess, startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { AgentProcess, startAgent, stopAllAgents } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
-import { clusterJobDb, createJob, JobDb, runNow, runsOf, waitForRuns, waitForRunningStep } from './fixtures';
+import { clusterJobDb, createJob, JobDb, runNow, stepBackendPid, waitForRuns, waitForRunningStep } from './fixtures';
 import { processAlive } from '../../scripts/cluster';
 
 const DB = 'restarts';
@@ -63,18 +63,7 @@ test("kill -9 of an SQL step's backend (the server then restarts every backend):
   const jobid = await createJob(db, { steps: [{ code: 'SELECT pg_sleep(600)' }] });
   await runNow(db, jobid);
   await waitForRunningStep(db, jobid);
-  const [running] = await runsOf(db, jobid);
-  let stepPid = 0;
-  await waitFor(
-    async () => {
-      const rows = await db.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE '%pg_sleep%'", [
-        `pgagent job ${jobid} run ${running.jlgid}`,
-      ]);
-      stepPid = rows[0]?.pid ?? 0;
-      return stepPid !== 0;
-    },
-    { what: "the step's backend" },
-  );
+  const stepPid = await stepBackendPid(db, jobid);
   const reconnects = (agent.log.match(/registered again/g) ?? []).length;
   // The server sends no error message: the step's connection just ends, and so does every other.
   process.kill(stepPid, 'SIGKILL');

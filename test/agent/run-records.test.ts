@@ -9,7 +9,7 @@ import * as path from 'path';
 import { Client } from 'pg';
 import { AgentProcess, startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { createJob, runNow, runsOf, waitForRuns, waitForRunningStep } from './fixtures';
+import { createJob, runNow, runsOf, stepBackendPid, waitForRuns, waitForRunningStep } from './fixtures';
 import { processAlive } from '../../scripts/cluster';
 
 let db: TestDatabase;
@@ -115,16 +115,7 @@ test("the step's backend terminated (pg_terminate_backend): the run is recorded 
   const jobid = await createJob(db, { steps: [{ code: 'SELECT pg_sleep(600)' }] });
   await runNow(db, jobid);
   await waitForRunningStep(db, jobid);
-  const [running] = await runsOf(db, jobid);
-  const name = `pgagent job ${jobid} run ${running.jlgid}`;
-  let stepPid = 0;
-  await waitFor(
-    async () => {
-      stepPid = (await db.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE '%pg_sleep%'", [name]))[0]?.pid ?? 0;
-      return stepPid !== 0;
-    },
-    { what: `the step's backend "${name}"` },
-  );
+  const stepPid = await stepBackendPid(db, jobid);
   await db.query('SELECT pg_terminate_backend($1)', [stepPid]);
   const [run] = await waitForRuns(db, jobid);
   expect(run).toMatchObject({ jlgstatus: 'f', steps: [{ jslstatus: 'f', jslresult: -1 }] });
