@@ -139,3 +139,21 @@ export async function waitForRunningStep(db: JobDb, jobid: number, timeoutMs = 3
     { timeoutMs, what: `a running step of job ${jobid}` },
   );
 }
+
+/** Waits until the job's running SQL step is executing (on its backend named `pgagent job <jobid> run <jlgid>`); returns that backend's pid. */
+export async function stepBackendPid(db: JobDb, jobid: number, timeoutMs = 30_000): Promise<number> {
+  let pid = 0;
+  await waitFor(
+    async () => {
+      const rows = await db.query<{ pid: number }>(
+        `SELECT s.pid FROM pg_stat_activity s JOIN pgagent.pga_joblog l ON s.application_name = 'pgagent job ' || l.jlgjobid || ' run ' || l.jlgid
+          WHERE l.jlgjobid = $1 AND l.jlgstatus = 'r' AND s.state = 'active'`,
+        [jobid],
+      );
+      pid = rows[0]?.pid ?? 0;
+      return pid !== 0;
+    },
+    { timeoutMs, what: `the backend of job ${jobid}'s running SQL step` },
+  );
+  return pid;
+}

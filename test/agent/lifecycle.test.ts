@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { createJob, runNow, runsOf, waitForRuns, waitForRunningStep } from './fixtures';
+import { createJob, runNow, runsOf, stepBackendPid, waitForRuns, waitForRunningStep } from './fixtures';
 import { processAlive } from '../../scripts/cluster';
 
 const dbs: TestDatabase[] = [];
@@ -129,6 +129,23 @@ describe('agents side by side', () => {
              (SELECT count(*)::int FROM pgagent.pga_job WHERE jobagentid IS NOT NULL OR jobnextrun IS NOT NULL) AS held`);
     expect(counts).toEqual({ ran: 200, jobs: 200, runs: 200, succeeded: 200, steps: 200, held: 0 });
   }, 120_000);
+
+  test("kill -9 of an agent during an SQL step: the step's backend is ended before the job can run again", async () => {
+    const db = await database();
+    const a = startAgent(db.conninfo, ['--hostname', 'a', '-r', '10']);
+    const b = startAgent(db.conninfo, ['--hostname', 'b']);
+    await Promise.all([a, b].map((x) => x.waitForLog(/pgagent started/)));
+    const jobid = await createJob(db, { hostagent: 'a', steps: [{ code: 'SELECT pg_sleep(600)' }] });
+    await runNow(db, jobid);
+    await waitForRunningStep(db, jobid);
+    const stepPid = await stepBackendPid(db, jobid);
+    await a.stop('SIGKILL');
+    // pg_sleep does not notice that its client is gone: only the sweep ends it.
+    await b.waitForLog(/cleared dead agent pid \d+ on station "a": 1 running job\(s\) recorded aborted, 1 job\(s\) released, [1-9]\d* backend\(s\) ended/, 60_000);
+    expect(await db.query('SELECT pid FROM pg_stat_activity WHERE pid = $1', [stepPid])).toEqual([]);
+    expect(await runsOf(db, jobid)).toMatchObject([{ jlgstatus: 'd', steps: [{ jslstatus: 'd' }] }]);
+    expect((await b.stop()).code).toBe(0);
+  }, 90_000);
 
   test('kill -9 of an agent mid-job: the other agent records the run aborted and the job runs again', async () => {
     const db = await database();

@@ -1,12 +1,14 @@
 // PostgreSQL restarts under a running agent. These run on a cluster of their own (the run's
-// shared cluster serves every other test file at the same time), destroyed afterwards.
+// shared cluster serves every other test file at the same time), destroyed afterwards;
+// synchronous_commit stays on, so a crash restart loses no commit the test or the agent was told of.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Cluster, startCluster } from '../../scripts/cluster';
 import { AgentProcess, startAgent, stopAllAgents } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
-import { clusterJobDb, createJob, JobDb, runNow, waitForRuns, waitForRunningStep } from './fixtures';
+import { clusterJobDb, createJob, JobDb, runNow, stepBackendPid, waitForRuns, waitForRunningStep } from './fixtures';
+import { processAlive } from '../../scripts/cluster';
 
 const DB = 'restarts';
 let cluster: Cluster;
@@ -16,7 +18,7 @@ let tmp: string;
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgagent-agent-restart-'));
-  cluster = await startCluster({ prefix: CLUSTER_PREFIX });
+  cluster = await startCluster({ prefix: CLUSTER_PREFIX, settings: { synchronous_commit: 'on' } });
   cluster.psql(`CREATE DATABASE ${DB}`);
   cluster.psql('CREATE EXTENSION pgagent', DB);
   db = clusterJobDb(cluster, DB);
@@ -55,6 +57,24 @@ test('a restart while a job runs: the step finishes, its results are written onc
   const after = await agentRows();
   expect(after).toHaveLength(1);
   expect(after[0].jagpid).not.toBe(before.jagpid);
+}, 90_000);
+
+test("kill -9 of an SQL step's backend (the server then restarts every backend): the run is recorded failed, the agent runs the next job", async () => {
+  const jobid = await createJob(db, { steps: [{ code: 'SELECT pg_sleep(600)' }] });
+  await runNow(db, jobid);
+  await waitForRunningStep(db, jobid);
+  const stepPid = await stepBackendPid(db, jobid);
+  const reconnects = (agent.log.match(/registered again/g) ?? []).length;
+  // The server sends no error message: the step's connection just ends, and so does every other.
+  process.kill(stepPid, 'SIGKILL');
+  await agent.waitForLog(new RegExp(`(registered again[^]*){${reconnects + 1}}`), 60_000);
+  const [run] = await waitForRuns(db, jobid, 1, 60_000);
+  expect(run).toMatchObject({ jlgstatus: 'f', steps: [{ jslstatus: 'f', jslresult: -1 }] });
+  expect(run.steps[0].jsloutput).toMatch(/connection to the server was lost while the step ran/);
+  expect(processAlive(agent.pid)).toBe(true);
+  const next = await createJob(db, { steps: [{ code: 'SELECT 1' }] });
+  await runNow(db, next);
+  expect((await waitForRuns(db, next, 1, 60_000)).map((r) => r.jlgstatus)).toEqual(['s']);
 }, 90_000);
 
 test('a restart while idle: the agent reconnects and runs the next job', async () => {

@@ -1,17 +1,22 @@
 // What the runner records when the database gets in its way: refused end-of-run writes, a job
 // deleted while it runs, a transaction left open, a LATIN1 database, names with control
-// characters. One agent per database, so that each test's jobs go to the agent it meant.
+// characters, a step's connection ended under it. One superuser agent per database, so that each
+// test's jobs go to the agent it meant; the test of a revoked right pins its jobs to an agent of
+// its own that connects as an ordinary role.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
 import { AgentProcess, startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { createJob, runNow, runsOf, waitForRuns, waitForRunningStep } from './fixtures';
+import { createJob, runNow, runsOf, stepBackendPid, waitForRuns, waitForRunningStep } from './fixtures';
+import { processAlive } from '../../scripts/cluster';
 
 let db: TestDatabase;
 let agent: AgentProcess;
 let tmp: string;
+/** An ordinary role (not a superuser) with the rights on the schema an agent needs. */
+const PLAIN_ROLE = `records_agent_${process.pid}`;
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgagent-records-'));
@@ -26,6 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopAllAgents();
   await db.drop();
+  db.cluster.psql(`DROP ROLE IF EXISTS ${PLAIN_ROLE}`);
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -56,6 +62,32 @@ describe('a refused end-of-run write is retried until it is recorded', () => {
     expect(runs[0].steps).toMatchObject([{ jslstatus: 's', jsloutput: 'released\n' }]);
   });
 
+  test('a revoked right (42501) for an agent running as an ordinary role: retried until granted again, then the job runs again', async () => {
+    await db.query(`CREATE ROLE ${PLAIN_ROLE} LOGIN;
+      GRANT USAGE ON SCHEMA pgagent TO ${PLAIN_ROLE};
+      GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA pgagent TO ${PLAIN_ROLE};
+      GRANT USAGE ON ALL SEQUENCES IN SCHEMA pgagent TO ${PLAIN_ROLE}`);
+    const plain = startAgent(`${db.conninfo} user=${PLAIN_ROLE}`, ['--hostname', 'plain']);
+    await plain.waitForLog(/pgagent started/);
+    const g = gate('revoked');
+    const jobid = await createJob(db, { hostagent: 'plain', steps: [{ kind: 'b', code: g.code }] });
+    await runNow(db, jobid);
+    await waitForRunningStep(db, jobid);
+    await db.query(`REVOKE UPDATE ON pgagent.pga_joblog FROM ${PLAIN_ROLE}`);
+    g.release();
+    await plain.waitForLog(new RegExp(`could not record the end of run \\d+ of job ${jobid} .*permission denied for table pga_joblog.*42501.*retrying`));
+    const [held] = await db.query('SELECT jobagentid FROM pgagent.pga_job WHERE jobid = $1', [jobid]);
+    expect(held.jobagentid).not.toBeNull();
+    expect((await runsOf(db, jobid)).map((r) => r.jlgstatus)).toEqual(['r']);
+    await db.query(`GRANT UPDATE ON pgagent.pga_joblog TO ${PLAIN_ROLE}`);
+    expect((await waitForRuns(db, jobid, 1, 60_000)).map((r) => r.jlgstatus)).toEqual(['s']);
+    await runNow(db, jobid);
+    const runs = await waitForRuns(db, jobid, 2);
+    expect(runs.map((r) => r.jlgstatus)).toEqual(['s', 's']);
+    expect(runs[1].steps).toMatchObject([{ jslstatus: 's', jsloutput: 'released\n' }]);
+    expect((await plain.stop()).code).toBe(0);
+  }, 90_000);
+
   test('a user trigger raising an error', async () => {
     const jobid = await createJob(db, { steps: [{ code: 'SELECT 1' }] });
     await db.query(`CREATE TABLE public.refuse (jobid int);
@@ -77,6 +109,21 @@ describe('a refused end-of-run write is retried until it is recorded', () => {
     expect(agent.log.match(/not now, says the trigger/g)).toHaveLength(1);
     await db.query('DROP TRIGGER refuse_end ON pgagent.pga_joblog');
   });
+});
+
+test("the step's backend terminated (pg_terminate_backend): the run is recorded failed, the agent goes on to the next job", async () => {
+  const jobid = await createJob(db, { steps: [{ code: 'SELECT pg_sleep(600)' }] });
+  await runNow(db, jobid);
+  await waitForRunningStep(db, jobid);
+  const stepPid = await stepBackendPid(db, jobid);
+  await db.query('SELECT pg_terminate_backend($1)', [stepPid]);
+  const [run] = await waitForRuns(db, jobid);
+  expect(run).toMatchObject({ jlgstatus: 'f', steps: [{ jslstatus: 'f', jslresult: -1 }] });
+  expect(run.steps[0].jsloutput).toMatch(/57P01: terminating connection due to administrator command/);
+  expect(processAlive(agent.pid)).toBe(true);
+  const next = await createJob(db, { steps: [{ code: 'SELECT 1' }] });
+  await runNow(db, next);
+  expect((await waitForRuns(db, next)).map((r) => r.jlgstatus)).toEqual(['s']);
 });
 
 test('a job deleted while step 1 of 2 runs does not run step 2', async () => {

@@ -50,6 +50,23 @@ test("without a setting, the database's TimeZone, else the server's configured z
   }
 });
 
+test("a numeric TimeZone counts hours east of UTC, as SET TimeZone does (AT TIME ZONE would count them west)", async () => {
+  const client = await db.connect();
+  try {
+    const jobid = await dailyNineJob(client);
+    for (const [setting, shown] of [["'-7'", '<-07>+07'], ["'5.5'", '<+05:30>-05:30'], ["INTERVAL '-03:45' HOUR TO MINUTE", '<-03:45>+03:45'], ["'-07:00'", '-07:00']]) {
+      await client.query(`ALTER DATABASE ${db.name} SET TIME ZONE ${setting}`);
+      expect(await zone(client)).toBe(shown);
+      await nextRunOf(client, jobid);
+      // A new session has the database's TimeZone: there the 09:00 schedule says 09:00.
+      const local = await db.query<{ at: string }>("SELECT to_char(jobnextrun, 'HH24:MI') AS at FROM pgagent.pga_job WHERE jobid = $1", [jobid]);
+      expect([setting, local[0].at]).toEqual([setting, '09:00']);
+    }
+  } finally {
+    await client.end();
+  }
+});
+
 test('ALTER DATABASE ... SET pgagent.timezone applies at once, in running sessions too', async () => {
   const client = await db.connect();
   try {
