@@ -2,10 +2,12 @@
 // its backend gone; batch: its process group gone) and recorded failed with "timed out after",
 // the job back on its schedule; a stop request ends a running run as aborted ('d') with who
 // asked, also with a second agent beside it and while the holding agent runs other jobs.
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { promisify } from 'util';
+import { CLI, startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { createJob, runNow, waitForRuns, waitForRunningStep } from '../agent/fixtures';
 import { alterJob, backendsRunning, groupAlive, hourlyFarFromNow, scheduledSlot } from './support';
@@ -151,3 +153,15 @@ describe('pgagent.stop', () => {
     }
   }, 90_000);
 });
+
+test('pgagent stop JOB (the status CLI): a running job is stopped, one not running is said so', async () => {
+  const jobid = await createJob(db, { name: 'cli stop', steps: [{ code: 'SELECT pg_sleep(600)' }] });
+  const stop = async (): Promise<string> => (await promisify(execFile)(process.execPath, [CLI, 'stop', 'cli stop', db.conninfo], { timeout: 30_000 })).stdout;
+  expect(await stop()).toBe(`job ${jobid} is not running: nothing to stop\n`);
+  await runNow(db, jobid);
+  await waitForRunningStep(db, jobid);
+  expect(await stop()).toBe(`job ${jobid}: asked its agent to stop the running run\n`);
+  const [run] = await waitForRuns(db, jobid, 1, 30_000);
+  expect(run.jlgstatus).toBe('d');
+  expect(run.steps[0].jsloutput).toMatch(/stop requested by \S+ \(pgagent status\)/);
+}, 60_000);
