@@ -6,6 +6,7 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Client } from 'pg';
 import { promisify } from 'util';
 import { CLI, startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
@@ -131,6 +132,30 @@ describe('pgagent.stop', () => {
       expect((await waitForRuns(db, busy, 1, 30_000))[0].jlgstatus).toBe('d');
     } finally {
       await client.end();
+    }
+  }, 90_000);
+
+  test("a stop asked for while the agent's connection is down is carried out when it is back", async () => {
+    const jobid = await createJob(db, { hostagent: 'ctl-a', steps: [{ code: 'SELECT pg_sleep(600)' }] });
+    await runNow(db, jobid);
+    await waitForRunningStep(db, jobid);
+    const client = await db.connect();
+    const admin = new Client(db.cluster.clientConfig('postgres'));
+    await admin.connect();
+    const allowConnections = (allow: boolean): Promise<unknown> => admin.query(`ALTER DATABASE ${db.name} WITH ALLOW_CONNECTIONS ${allow}`);
+    try {
+      const [{ jobagentid }] = (await client.query('SELECT jobagentid FROM pgagent.pga_job WHERE jobid = $1', [jobid])).rows;
+      // The agent cannot reconnect, so it cannot hear the notification: only the stored request can reach it.
+      await allowConnections(false);
+      await client.query('SELECT pg_terminate_backend($1)', [jobagentid]);
+      expect((await client.query('SELECT pgagent.stop($1::int4) AS asked', [jobid])).rows[0].asked).toBe(true);
+      await allowConnections(true);
+      const [run] = await waitForRuns(db, jobid, 1, 60_000);
+      expect(run.jlgstatus).toBe('d');
+      expect(run.steps[0].jsloutput).toMatch(/stop requested by /);
+    } finally {
+      await allowConnections(true);
+      await Promise.all([client.end(), admin.end()]);
     }
   }, 90_000);
 
