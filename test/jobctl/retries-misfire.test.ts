@@ -115,3 +115,16 @@ describe('misfire', () => {
     expect((await db.query('SELECT 1 FROM pgagent.pga_jobskip WHERE jskjobid = $1', [once])).length).toBe(0);
   }, 90_000);
 });
+
+describe('settings', () => {
+  test("a job made as pgAdmin makes it has pgAgent's behaviour; bad settings are errors naming them", async () => {
+    const jobid = await createJob(db, { steps: [{ code: 'SELECT 1' }] });
+    const [status] = await db.query('SELECT timeout, step_timeout, max_retries, misfire FROM pgagent.job_status WHERE jobid = $1', [jobid]);
+    expect(status).toEqual({ timeout: null, step_timeout: null, max_retries: 0, misfire: 'run_once' });
+    await expect(alterJob(db, jobid, { misfire: 'never' })).rejects.toThrow('invalid misfire policy "never"');
+    await expect(alterJob(db, jobid, { max_retries: -1 })).rejects.toThrow(`invalid job setting for job ${jobid}`);
+    await alterJob(db, jobid, { timeout: '5 minutes' });
+    await alterJob(db, jobid, { timeout: '0' });
+    expect((await db.query('SELECT timeout FROM pgagent.job_status WHERE jobid = $1', [jobid]))[0].timeout).toBeNull();
+  });
+});
