@@ -7,16 +7,20 @@
 // steps: the run is 'i'. A step this agent refuses (--no-batch) is 'f' whatever jstonerror says.
 // A run aborted (status.ts) ends 'd', as does the step it was in, unless its job was lost to
 // another agent's sweep or deleted: then nothing more is written for it. An error of the
-// agent's own (not a step's) ends the run 'i'. The end of a step or run is written until it
+// agent's own (not a step's) ends the run 'i'. A time limit (4.4's timeout and step_timeout)
+// cancels the run or step like an abort but is a failure: a step over its step_timeout gets
+// its jstonerror rule as any failed step, a run over its timeout ends 'f'. The end of a step or run is written until it
 // succeeds (a lock, a revoked right, a trigger may refuse it for a while): a job must never
 // stay claimed because one write failed.
 import { AgentEvents } from './events';
 import { Logger } from './logger';
 import { describeError } from './pg-errors';
 import { ServiceDown } from './service';
+import { JobLimits, NO_LIMITS } from './sql/job-control';
 import { RunStore } from './sql/runs';
 import { abortReason, AbortReason, DELETED, describeAbort, LOST, recordable, Status } from './status';
 import { failedStep, Step, StepOutcome, StepRunner } from './steps/step';
+import { withTimeLimit } from './time-limit';
 import { sleep } from './timers';
 
 export interface ClaimedJob {
@@ -34,6 +38,8 @@ export interface JobRunnerDeps {
   events: AgentEvents;
   /** The agent's registered pid, for the log. */
   agentPid(): number | null;
+  /** The job's time limits (4.4); none when omitted. */
+  limits?(jobId: number): Promise<JobLimits>;
   /** Back-off of a refused write: first wait and longest wait (ms). */
   retryMs?: { first: number; max: number };
 }
@@ -50,6 +56,7 @@ export async function runJob(job: ClaimedJob, deps: JobRunnerDeps, signal: Abort
   const started = performance.now();
   let runId: number | null = null;
   let end: StepsEnd;
+  let limited = withTimeLimit(signal, null, 'run');
   try {
     runId = await store.startRun(job.jobid);
     if (runId === null) {
@@ -58,14 +65,18 @@ export async function runJob(job: ClaimedJob, deps: JobRunnerDeps, signal: Abort
     }
     logger.debug(`${label}: run ${runId} started`, fields({ run: runId }));
     events.emit('runStarted', { jobId: job.jobid, jobName: job.jobname, runId });
-    end = await runSteps(job, runId, deps, signal);
+    const limits = deps.limits ? await deps.limits(job.jobid) : NO_LIMITS;
+    limited = withTimeLimit(signal, limits.runSeconds, 'run');
+    end = await runSteps(job, runId, deps, limited.signal, limits.stepSeconds);
   } catch (e) {
     if (e instanceof ServiceDown) return; // closed: nothing can be written any more
     logger.error(`${label}: run ${runId ?? '(none)'} ended by an agent error: ${describeError(e)}`, fields({ run: runId }));
     end = { status: 'i' };
+  } finally {
+    limited.clear();
   }
   const seconds = elapsed(started);
-  const stopped = 'stopped' in end ? end.stopped : abortReason(signal);
+  const stopped = 'stopped' in end ? end.stopped : abortReason(limited.signal);
   if (!recordable(stopped)) {
     logger.error(`${label}: run ${runId} stopped, not recorded: ${describeAbort(stopped!)}`, fields({ run: runId }));
     events.emit('runFinished', { jobId: job.jobid, jobName: job.jobname, runId, status: 'd', seconds, recorded: false });
@@ -83,21 +94,21 @@ export async function runJob(job: ClaimedJob, deps: JobRunnerDeps, signal: Abort
   events.emit('runFinished', { jobId: job.jobid, jobName: job.jobname, runId, status, seconds, recorded: released });
 }
 
-async function runSteps(job: ClaimedJob, runId: number, deps: JobRunnerDeps, signal: AbortSignal): Promise<StepsEnd> {
+async function runSteps(job: ClaimedJob, runId: number, deps: JobRunnerDeps, signal: AbortSignal, stepSeconds: number | null): Promise<StepsEnd> {
   const steps = await deps.store.steps(job.jobid);
   if (!steps.length) {
     deps.logger.warn(`job ${job.jobid} (${job.jobname}) has no enabled steps`, { job: job.jobid, run: runId, agent_pid: deps.agentPid() });
     return { status: 'i' };
   }
   for (const step of steps) {
-    if (signal.aborted) return { status: 'd' };
-    const end = await runStep(job, runId, step, deps, signal);
+    if (signal.aborted) return { status: abortReason(signal)?.kind === 'timeout' ? 'f' : 'd' };
+    const end = await runStep(job, runId, step, deps, signal, stepSeconds);
     if ('stopped' in end || end.status === 'd' || end.status === 'f') return end;
   }
   return { status: 's' };
 }
 
-async function runStep(job: ClaimedJob, runId: number, step: Step, deps: JobRunnerDeps, signal: AbortSignal): Promise<StepsEnd> {
+async function runStep(job: ClaimedJob, runId: number, step: Step, deps: JobRunnerDeps, runSignal: AbortSignal, stepSeconds: number | null): Promise<StepsEnd> {
   const { store, logger } = deps;
   const label = `job ${job.jobid} (${job.jobname}) step ${step.jstid} (${step.jstname})`;
   const fields = (more: Record<string, unknown>): Record<string, unknown> => ({ job: job.jobid, run: runId, step: step.jstid, ...more, agent_pid: deps.agentPid() });
@@ -111,16 +122,24 @@ async function runStep(job: ClaimedJob, runId: number, step: Step, deps: JobRunn
   }
   const started = performance.now();
   const runner = deps.steps[step.jstkind];
+  const limited = withTimeLimit(runSignal, stepSeconds, 'step');
   let outcome: StepOutcome;
   try {
-    outcome = runner ? await runner(step, { jobId: job.jobid, runId, signal }) : failedStep(`unknown step kind "${step.jstkind}"`);
+    outcome = runner ? await runner(step, { jobId: job.jobid, runId, signal: limited.signal }) : failedStep(`unknown step kind "${step.jstkind}"`);
   } catch (e) {
     outcome = failedStep(`the agent could not run the step: ${describeError(e)}`);
+  } finally {
+    limited.clear();
   }
   const seconds = elapsed(started);
-  const reason = abortReason(signal);
+  const reason = abortReason(limited.signal);
   if (!recordable(reason)) return { stopped: reason! };
-  const status = stepStatus(outcome, step.jstonerror, signal);
+  if (reason?.kind === 'timeout' && !outcome.ok) {
+    // The output's first line is what the views show: say it timed out, not "canceling statement".
+    const line = describeAbort(reason);
+    outcome = { ...outcome, output: `${line}\n${outcome.output}`, summary: line };
+  }
+  const status = stepStatus(outcome, step.jstonerror, reason);
   const written = await untilWritten(`the end of ${label}`, deps, () =>
     store.finishStep(logged.id, { status, result: outcome.result, seconds, output: outcome.output }),
   );
@@ -135,9 +154,10 @@ async function runStep(job: ClaimedJob, runId: number, step: Step, deps: JobRunn
   return { status };
 }
 
-function stepStatus(outcome: StepOutcome, onError: string, signal: AbortSignal): Status {
+function stepStatus(outcome: StepOutcome, onError: string, reason: AbortReason | undefined): Status {
   if (outcome.ok) return 's';
-  if (signal.aborted) return 'd';
+  if (reason?.kind === 'timeout' && reason.scope === 'run') return 'f';
+  if (reason && reason.kind !== 'timeout') return 'd';
   if (outcome.refused) return 'f';
   return onError === 's' ? 's' : onError === 'i' ? 'i' : 'f';
 }

@@ -14,10 +14,11 @@ import { AgentOptions } from './options';
 import { describeError } from './pg-errors';
 import { TargetPools } from './pools';
 import { Runs } from './runs';
-import { ServiceConnection } from './service';
+import { ServiceConnection, ServiceDown } from './service';
 import { ShutdownSignals } from './shutdown-signals';
 import { ConfigError } from './service-problems';
-import { runStore } from './sql/runs';
+import { jobLimits, NO_LIMITS, stopRequests } from './sql/job-control';
+import { runStore, Submit } from './sql/runs';
 import { LOST, SHUTDOWN } from './status';
 import { batchStepRunner, refusedBatchStep } from './steps/batch-step';
 import { removeStaleStepDirs } from './steps/step-dirs';
@@ -43,11 +44,14 @@ export async function runAgent(
       runningJobs: () => runs.jobIds(),
       jobsLost: (ids) => runs.abort(LOST, ids),
       jobsChanged: () => loop.wake(),
+      stopRequested: () => void stopRequestedRuns(),
       // The terminal gets libpq's text as psql prints it, hints on lines of their own.
       problem: (message, cause) => onStartup({ state: 'retrying', reason: cause instanceof ConnectionFailure ? cause.message : message }),
       registered: (pid) => {
         events.emit('connectionRegained', { agentPid: pid, previousPid });
         previousPid = pid;
+        // A stop asked for while the connection was down was not heard: it is in pga_jobstop.
+        if (runs.size) void stopRequestedRuns();
       },
       connectionLost: (error) => events.emit('connectionLost', { error }),
       swept: (agents) => events.emit('swept', { agents }),
@@ -56,7 +60,27 @@ export async function runAgent(
   );
   const pools = new TargetPools(params, () => service.server, options.maxJobs, logger);
   const steps = { s: sqlStepRunner(pools), b: options.noBatch ? refusedBatchStep : batchStepRunner(logger) };
-  const runner = { store: runStore((sql, p) => service.submit(sql, p)), steps, logger, events, agentPid: () => service.agentPid };
+  const submit: Submit = (sql, p) => service.submit(sql, p);
+  const runner = {
+    store: runStore(submit),
+    steps,
+    logger,
+    events,
+    agentPid: () => service.agentPid,
+    limits: (jobId: number) => (service.jobControl ? jobLimits(submit, jobId) : Promise.resolve(NO_LIMITS)),
+  };
+  /** Aborts the runs someone asked to stop (pgagent.stop); a failed look is logged, the next notice looks again. */
+  const stopRequestedRuns = async (): Promise<void> => {
+    if (!service.jobControl) return;
+    try {
+      for (const { jobid, by } of await stopRequests(submit, runs.jobIds())) {
+        logger.warn(`job ${jobid}: stopping its run: stop requested by ${by}`, { job: jobid });
+        runs.abort({ kind: 'stop', by }, [jobid]);
+      }
+    } catch (e) {
+      if (!(e instanceof ServiceDown)) logger.error(`could not read the stop requests: ${describeError(e)}`);
+    }
+  };
   for (const dir of await removeStaleStepDirs()) logger.warn(`removed the step directory ${dir} of an agent that is no longer running`);
   const loop = new PollLoop(
     { station: options.hostname, pollSeconds: options.pollSeconds, maxJobs: options.maxJobs },

@@ -12,8 +12,11 @@ const IDLE_MS = 30_000;
 /** How long close() waits for the pools: a connection attempt that never gets an answer must not hold shutdown. */
 const CLOSE_WAIT_MS = 2_000;
 
-/** Cancels a step's query from another connection to the same server. */
-const CANCEL_BACKEND = 'SELECT pg_cancel_backend($1)';
+/** Cancel a step's query, or end its backend, from another connection to the same server. */
+const SIGNAL_BACKEND = {
+  cancel: 'SELECT pg_cancel_backend($1)',
+  terminate: 'SELECT pg_terminate_backend($1)',
+};
 
 /** Where an SQL step runs (the columns of pga_jobstep that say so). */
 export interface StepTarget {
@@ -65,7 +68,7 @@ export class TargetPools {
   }
 
   /** Cancels the statement a step runs on backend pid, from a connection of its own. */
-  async cancel(target: Target, pid: number): Promise<void> {
+  async signalBackend(target: Target, pid: number, how: keyof typeof SIGNAL_BACKEND): Promise<void> {
     // A step runs on a pool connection, so the pool's config is known by now.
     const config = target.pool.config;
     if (!config) return;
@@ -73,7 +76,7 @@ export class TargetPools {
     client.on('error', () => {});
     try {
       await client.connect();
-      await client.query(CANCEL_BACKEND, [pid]);
+      await client.query(SIGNAL_BACKEND[how], [pid]);
     } finally {
       await client.end().catch(() => {});
     }

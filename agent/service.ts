@@ -31,6 +31,8 @@ export interface ServiceHooks {
   jobsLost(jobIds: number[]): void;
   /** A job may have become due sooner than the agent knows (a NOTIFY on pgagent_job). */
   jobsChanged(): void;
+  /** Someone may have asked for a run to stop (a NOTIFY on pgagent_stop). */
+  stopRequested?(): void;
   /** Registered with this pid (at start, and again after each reconnect). */
   registered?(pid: number): void;
   /** A new reason the agent cannot work yet (reported once per change of reason). */
@@ -88,6 +90,11 @@ export class ServiceConnection implements Db {
   }
 
   /** The server ends sessions idle this long (ms; 0: never): the poll keeps ours busier. */
+  /** The schema has job control (4.4): time limits and stop requests. */
+  get jobControl(): boolean {
+    return this.schema?.jobControl ?? false;
+  }
+
   get idleSessionTimeoutMs(): number {
     return this.schema?.idleSessionTimeoutMs ?? 0;
   }
@@ -208,7 +215,7 @@ export class ServiceConnection implements Db {
       if ('problem' in schema) throw new DatabaseProblem(schema.problem);
       this.schema = schema;
       // Listen before the loop's first probe on this connection, so no later change goes unheard.
-      await listenForJobChanges(client, () => this.hooks.jobsChanged());
+      await listenForJobChanges(client, () => this.hooks.jobsChanged(), () => this.hooks.stopRequested?.());
       await this.register(client);
     } catch (e) {
       await client.end().catch(() => {});

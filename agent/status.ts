@@ -12,9 +12,9 @@ export type AbortReason =
   | { kind: 'lost' }
   /** The job was deleted while it ran: there is nothing left to record it in. */
   | { kind: 'deleted' }
-  /** The run exceeded its time limit. */
-  | { kind: 'timeout'; seconds: number }
-  /** Someone asked for the run to stop. */
+  /** The run, or the step, exceeded its time limit (pgagent.alter_job's timeout, step_timeout). */
+  | { kind: 'timeout'; seconds: number; scope: 'run' | 'step' }
+  /** Someone asked for the run to stop (pgagent.stop): who and when. */
   | { kind: 'stop'; by?: string };
 
 export const SHUTDOWN: AbortReason = { kind: 'shutdown' };
@@ -43,7 +43,7 @@ export function describeAbort(reason: AbortReason): string {
     case 'deleted':
       return 'the job was deleted while it ran';
     case 'timeout':
-      return `the run took longer than its limit of ${reason.seconds} s`;
+      return `timed out after ${reason.seconds} s (the ${reason.scope === 'run' ? "job's timeout" : "job's step_timeout"})`;
     case 'stop':
       return `stop requested${reason.by ? ` by ${reason.by}` : ''}`;
   }

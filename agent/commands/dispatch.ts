@@ -1,4 +1,4 @@
-// `pgagent status|jobs|history|explain|run`: a look at the scheduler for people without
+// `pgagent status|jobs|history|explain|run|stop`: a look at the scheduler for people without
 // pgAdmin, read from the SQL API's views. The command comes first; the rest of the line is
 // the same libpq connect string the agent takes (PG* variables, ~/.pgpass and service files
 // apply), e.g. `pgagent history nightly --limit 5 dbname=app`. Anything else on the command
@@ -27,6 +27,7 @@ export const COMMANDS: Record<string, Command> = {
   history: { describe: "a job's latest runs", job: true, run: (c, j, l) => reports.history(c, j, l) },
   explain: { describe: 'why a job is or is not about to run', job: true, run: (c, j) => reports.explain(c, j) },
   run: { describe: 'make a job due now', job: true, run: (c, j) => reports.runNow(c, j) },
+  stop: { describe: "stop a job's running run (its agent records it aborted)", job: true, run: (c, j) => reports.stop(c, j) },
 };
 
 export function isCommand(word: string | undefined): boolean {

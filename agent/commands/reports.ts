@@ -34,6 +34,7 @@ SELECT runid, status, start_time, end_time, step, return_message
 const EXPLAIN = 'SELECT reason FROM pgagent.explain($1)';
 const JOB_BY_NAME = 'SELECT pgagent.pga_job_named($1) AS jobid';
 const RUN_NOW = 'SELECT pgagent.run_now($1::int4)';
+const STOP = 'SELECT pgagent.stop($1::int4) AS asked';
 
 async function section(client: Client, title: string, sql: string, params: unknown[], columns?: Record<string, string>): Promise<Section> {
   const { rows, fields } = await client.query(sql, params);
@@ -85,4 +86,10 @@ export async function runNow(client: Client, job: string): Promise<string> {
   const id = await jobId(client, job);
   await client.query(RUN_NOW, [id]);
   return `job ${id} is due now`;
+}
+
+export async function stop(client: Client, job: string): Promise<string> {
+  const id = await jobId(client, job);
+  const { asked } = (await client.query<{ asked: boolean }>(STOP, [id])).rows[0];
+  return asked ? `job ${id}: asked its agent to stop the running run` : `job ${id} is not running: nothing to stop`;
 }

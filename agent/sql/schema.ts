@@ -1,5 +1,6 @@
 // What the service database offers the agent: a primary (a standby cannot take its writes),
-// the pgagent schema at version 4, and whether its agent rows have a lease (extension 4.4).
+// the pgagent schema at version 4, and whether its agent rows have a lease and its jobs control
+// settings (extension 4.4).
 import { Db } from './db';
 
 export const IN_RECOVERY = 'SELECT pg_catalog.pg_is_in_recovery() AS in_recovery';
@@ -20,6 +21,7 @@ SELECT to_regclass('pgagent.pga_job') IS NOT NULL AS has_schema,
        to_regprocedure('pgagent.pgagent_schema_version()') IS NOT NULL AS has_version_function,
        EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
                 WHERE attrelid = to_regclass('pgagent.pga_jobagent') AND attname = 'jaglease' AND NOT attisdropped) AS has_lease,
+       to_regclass('pgagent.pga_jobstop') IS NOT NULL AS has_job_control,
        (SELECT setting::int8 FROM pg_catalog.pg_settings WHERE name = 'idle_session_timeout') AS idle_session_timeout`;
 
 export const SCHEMA_VERSION = 'SELECT pgagent.pgagent_schema_version() AS version';
@@ -27,6 +29,8 @@ export const SCHEMA_VERSION = 'SELECT pgagent.pgagent_schema_version() AS versio
 export interface Schema {
   /** pga_jobagent has jagseen/jaglease (4.4): the agent keeps a lease. */
   lease: boolean;
+  /** Job control (4.4): time limits in pga_jobsettings, stop requests in pga_jobstop. */
+  jobControl: boolean;
   /** The server ends sessions idle this long (ms); 0: never. */
   idleSessionTimeoutMs: number;
 }
@@ -34,7 +38,7 @@ export interface Schema {
 /** The schema's features, or the reason the agent cannot work here yet (a sentence that says what to do). */
 export async function checkSchema(db: Db, dbLabel: string): Promise<Schema | { problem: string }> {
   const [row] = (
-    await db.query<{ has_schema: boolean; has_version_function: boolean; has_lease: boolean; idle_session_timeout: string | null }>(
+    await db.query<{ has_schema: boolean; has_version_function: boolean; has_lease: boolean; has_job_control: boolean; idle_session_timeout: string | null }>(
       SCHEMA_CHECK,
     )
   ).rows;
@@ -47,5 +51,5 @@ export async function checkSchema(db: Db, dbLabel: string): Promise<Schema | { p
   if (version !== 4) {
     return { problem: `pgagent.pgagent_schema_version() in ${dbLabel} is ${version}, this agent needs 4: update the extension with ALTER EXTENSION pgagent UPDATE` };
   }
-  return { lease: row.has_lease, idleSessionTimeoutMs: Number(row.idle_session_timeout ?? 0) };
+  return { lease: row.has_lease, jobControl: row.has_job_control, idleSessionTimeoutMs: Number(row.idle_session_timeout ?? 0) };
 }

@@ -6,7 +6,8 @@
 // SQLSTATE, detail, hint and context. Rows are counted and their values never read (see
 // rows-dropped.ts). Afterwards the connection is reset (an open transaction rolled back, with a
 // note in the output, and DISCARD ALL) so nothing a step leaves behind reaches the next one; a
-// connection that cannot be reset, or that broke, is closed.
+// connection that cannot be reset, that broke, or whose step was cancelled (a stop, a timeout,
+// shutdown) is closed. A cancel that the statement ignores for 2 s terminates its backend.
 import { DatabaseError, PoolClient, Query, QueryResult } from 'pg';
 import { ConninfoError } from '../libpq';
 import { BoundedOutput } from '../output';
@@ -21,6 +22,8 @@ import { failedStep, Step, StepContext, StepOutcome, StepRunner } from './step';
  * clients, starting up) before it fails: another client may hold every connection for a moment.
  */
 const BUSY_WAIT_MS = 60_000;
+/** After a cancel request, how long the statement gets to stop before its backend is terminated. */
+const TERMINATE_WAIT_MS = 2_000;
 /** After a cancel request, how long the statement gets to stop before its connection is closed. */
 const CANCEL_WAIT_MS = 5_000;
 
@@ -50,7 +53,7 @@ export function sqlStepRunner(pools: TargetPools): StepRunner {
       output.appendLine(`could not connect to ${target.label}: ${describeError(e)}`);
       return { ok: false, result: -1, output: output.text(), summary: `could not connect to ${target.label}: ${describeError(e)}` };
     }
-    return runOn(client, step.jstcode, output, context, (pid) => pools.cancel(target, pid));
+    return runOn(client, step.jstcode, output, context, (pid, how) => pools.signalBackend(target, pid, how));
   };
 }
 
@@ -79,7 +82,7 @@ async function runOn(
   code: string,
   output: BoundedOutput,
   { jobId, runId, signal }: StepContext,
-  cancelBackend: (pid: number) => Promise<void>,
+  signalBackend: (pid: number, how: 'cancel' | 'terminate') => Promise<void>,
 ): Promise<StepOutcome> {
   // The pool listens for errors only while a connection is idle: without a listener of ours, a
   // connection that breaks under a step (a server crash, a killed backend) would kill the agent.
@@ -87,12 +90,16 @@ async function runOn(
   const onError = (e: Error): void => void (broken = e);
   client.on('error', onError);
   const onNotice = (n: ServerMessage): void => output.appendLine(formatServerMessage(n));
-  let force: NodeJS.Timeout | undefined;
+  const timers: NodeJS.Timeout[] = [];
   const onAbort = (): void => {
     const pid = (client as unknown as { processID: number | null }).processID;
-    if (pid) cancelBackend(pid).catch(() => {});
-    // A server that does not answer the cancel: closing the socket ends the query for us.
-    force = setTimeout(() => socketOf(client).destroy(), CANCEL_WAIT_MS);
+    // A statement that ignores the cancel (it may be in a C function that never checks):
+    // its backend is terminated; a server that answers neither: closing the socket ends the query for us.
+    if (pid) {
+      signalBackend(pid, 'cancel').catch(() => {});
+      timers.push(setTimeout(() => signalBackend(pid, 'terminate').catch(() => {}), TERMINATE_WAIT_MS));
+    }
+    timers.push(setTimeout(() => socketOf(client).destroy(), CANCEL_WAIT_MS));
   };
   let reusable = true;
   try {
@@ -112,10 +119,11 @@ async function runOn(
     if (signal.aborted) output.appendLine(`[cancelled: ${describeAbort(abortReason(signal)!)}]`);
     return { ok: false, result: -1, output: output.text(), summary: error.split('\n')[0], sqlstate: e instanceof DatabaseError ? e.code : undefined };
   } finally {
-    clearTimeout(force);
+    timers.forEach(clearTimeout);
     signal.removeEventListener('abort', onAbort);
     client.off('notice', onNotice);
-    reusable = reusable && !broken && (await reset(client));
+    // A cancelled step's connection goes with it: its backend is gone when the step has ended.
+    reusable = reusable && !broken && !signal.aborted && (await reset(client));
     client.off('error', onError);
     client.release(!reusable);
   }
