@@ -16,7 +16,7 @@ import { TargetPools } from './pools';
 import { Runs } from './runs';
 import { ServiceConnection } from './service';
 import { ConfigError } from './service-problems';
-import { runStore } from './sql/runs';
+import { ClaimedRuns, runStore } from './sql/runs';
 import { LOST, SHUTDOWN } from './status';
 import { batchStepRunner, refusedBatchStep } from './steps/batch-step';
 import { removeStaleStepDirs } from './steps/step-dirs';
@@ -49,12 +49,13 @@ export async function runAgent(options: AgentOptions, params: ConnParams, logger
   );
   const pools = new TargetPools(params, () => service.server, options.maxJobs, logger);
   const steps = { s: sqlStepRunner(pools), b: options.noBatch ? refusedBatchStep : batchStepRunner(logger) };
-  const runner = { store: runStore((sql, p) => service.submit(sql, p)), steps, logger, events, agentPid: () => service.agentPid };
+  const claimed = new ClaimedRuns();
+  const runner = { store: runStore((sql, p) => service.submit(sql, p), claimed), steps, logger, events, agentPid: () => service.agentPid };
   for (const dir of await removeStaleStepDirs()) logger.warn(`removed the step directory ${dir} of an agent that is no longer running`);
   const loop = new PollLoop(
     { station: options.hostname, pollSeconds: options.pollSeconds, maxJobs: options.maxJobs },
     {
-      db: pollDb(service),
+      db: pollDb(service, claimed),
       logger,
       running: () => runs.size,
       startRun: (job) => {

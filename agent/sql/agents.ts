@@ -72,10 +72,19 @@ UPDATE pgagent.pga_job SET jobagentid = pg_backend_pid()
  WHERE jobagentid = $1 AND jobid = ANY($2::int4[])
 RETURNING jobid`;
 
-/** Jobs the previous pid claimed that we do not run (the claim's reply was lost): release them, still due. */
+/**
+ * Jobs the previous pid claimed that we do not run (the claim's reply was lost): release them,
+ * still due, and drop the log rows the claim wrote for runs that never started.
+ */
 export const RELEASE_UNKNOWN = `
-UPDATE pgagent.pga_job SET jobagentid = NULL
- WHERE jobagentid = $1 AND NOT (jobid = ANY($2::int4[]))`;
+WITH released AS (
+  UPDATE pgagent.pga_job SET jobagentid = NULL
+   WHERE jobagentid = $1 AND NOT (jobid = ANY($2::int4[]))
+  RETURNING jobid
+)
+DELETE FROM pgagent.pga_joblog l
+ WHERE l.jlgstatus = 'r' AND l.jlgjobid IN (SELECT jobid FROM released)
+   AND NOT EXISTS (SELECT 1 FROM pgagent.pga_jobsteplog WHERE jsljlgid = l.jlgid)`;
 
 export const DELETE_AGENT = 'DELETE FROM pgagent.pga_jobagent WHERE jagpid = $1';
 
