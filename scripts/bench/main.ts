@@ -17,13 +17,14 @@ import { batch, burst } from './scenarios/burst';
 import { crash } from './scenarios/crash';
 import { cron } from './scenarios/cron';
 import { idle } from './scenarios/idle';
+import { limit } from './scenarios/limit';
 import { multi } from './scenarios/multi';
 import { nextrun } from './scenarios/nextrun';
 import { pickup } from './scenarios/pickup';
 import { purge } from './scenarios/purge';
 
 const CLUSTER_PREFIX = 'pgagent-bench-';
-const ALL: Scenario[] = [pickup, burst, batch, idle, multi, crash, nextrun, purge, cron];
+const ALL: Scenario[] = [pickup, burst, limit, batch, idle, multi, crash, nextrun, purge, cron];
 
 function machine(cluster: Cluster): Record<string, unknown> {
   const read = (f: string): string | undefined => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim() : undefined);

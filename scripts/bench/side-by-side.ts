@@ -80,5 +80,9 @@ export function sideBySide(report: Report): Array<{ row: string } & Partial<Reco
   if (!kept.length) return [];
   report.line(`side by side (${MEASURED.join(' | ')}):`);
   for (const [row, cells] of kept) report.line(`  ${row}: ${MEASURED.map((m) => cells[m] ?? '-').join(' | ')}`);
+  const l = report.result('limit');
+  const best = n(at(l, 'best'), 0);
+  const fraction = n((at(l, 'fraction') as number) * 100, 0, '%');
+  if (best) report.line(`  the limit (pgbench, one run's bookkeeping): ${best} runs/s; ours, 1,000 x SELECT 1: ${n(at(l, 'oursRunsPerSecond'), 0)} runs/s = ${fraction ?? '-'} of it`);
   return kept.map(([row, cells]) => ({ row, ...Object.fromEntries(MEASURED.filter((m) => cells[m]).map((m) => [m, cells[m]])) }));
 }
