@@ -20,8 +20,10 @@ const leaseExpired = (times: number): string =>
 
 /**
  * A dead agent, by pid alone: how pgAgent 4.2 (and schemas before 4.4, without a lease) judge it.
+ * Never ourselves (a row left with our new pid is passed to the sweep as known dead): so an
+ * agent alone on its database never makes the probe read pg_stat_activity.
  */
-const DEAD_BY_PID = `NOT ${PID_ALIVE}`;
+const DEAD_BY_PID = `a.jagpid <> pg_backend_pid() AND NOT ${PID_ALIVE}`;
 
 /**
  * A dead agent, with 4.4's lease: its backend is gone and its lease has run out; or its lease
