@@ -11,7 +11,7 @@ import { Logger } from './logger';
 import { describeError } from './pg-errors';
 import { ServiceConnection, ServiceDown } from './service';
 import { claimDueJobs, probe, Probe } from './sql/poll';
-import { ClaimedRuns } from './sql/claimed-runs';
+import { ClaimedRuns } from './sql/runs';
 import { Waker } from './timers';
 
 export interface LoopOptions {

@@ -3,7 +3,7 @@ import { ClaimedJob } from '../job-runner';
 import { Step } from '../steps/step';
 import { agentIsDead } from './agents';
 import { Db } from './db';
-import { ClaimedRuns } from './claimed-runs';
+import { ClaimedRuns } from './runs';
 
 /** A job that station $1 may claim once it is due: the probe and the claim must agree on it. */
 const CLAIMABLE_BY_STATION = "jobenabled AND jobagentid IS NULL AND (jobhostagent = '' OR jobhostagent = $1)";

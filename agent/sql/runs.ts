@@ -5,14 +5,12 @@
 // is the run's row of that step still running, if there is one; updates only touch rows still
 // running. Log rows are only added while the job is ours: a job another agent's sweep took
 // from us while we were disconnected, or one deleted meanwhile, gets no new 'r' row nobody
-// would end. A step's end is written with what its run writes next (the next step's start,
-// or the run's end in the same statement), so a one-step run costs two statements of its own
-// (step start; step and run end) beside its share of the claim.
+// would end. A one-step run so costs three statements of its own (step start, step end, run
+// end) beside its share of the claim.
 import { DatabaseError } from 'pg';
 import { replaceUnstorable } from '../encoding';
 import { Status } from '../status';
 import { Step } from '../steps/step';
-import { ClaimedRuns } from './claimed-runs';
 
 export type Submit = <R extends Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<{ rows: R[]; rowCount: number }>;
 
@@ -97,24 +95,45 @@ WITH run AS (
 UPDATE pgagent.pga_job SET jobagentid = NULL, jobnextrun = NULL
  WHERE jobid = $4 AND jobagentid = pg_backend_pid()`;
 
-/** FINISH_RUN ($1-$4) with the end of the run's last step ($5-$9, as FINISH_STEP_RUN's $1-$5). */
-export const FINISH_STEP_AND_RUN = `
-WITH step AS (
-  UPDATE pgagent.pga_jobsteplog
-     SET jslstatus = $6, jslresult = $7, jslduration = make_interval(secs => $8), jsloutput = $9
-   WHERE jslid = $5 AND jslstatus = 'r'
-), run AS (
-  UPDATE pgagent.pga_joblog SET jlgstatus = $2, jlgduration = make_interval(secs => $3)
-   WHERE jlgid = $1 AND jlgstatus = 'r'
-)
-UPDATE pgagent.pga_job SET jobagentid = NULL, jobnextrun = NULL
- WHERE jobid = $4 AND jobagentid = pg_backend_pid()`;
-
 /** Fails (22P05) when the database's encoding cannot hold some character of $1. */
 export const STORABLE = 'SELECT length($1::text) AS n';
 
 /** 22P05 untranslatable character, 22021 invalid byte sequence for the encoding. */
 const ENCODING_CODES = new Set(['22P05', '22021']);
+
+/** A run the claim has logged, and its job's steps as the claim read them. */
+export interface ClaimedRun {
+  runId: number;
+  steps: Step[];
+}
+
+/**
+ * Hands the runs the claim logged to the RunStore: startRun takes the run id, then steps the
+ * steps. An entry nobody takes (a runner that ended early) is replaced by the job's next claim.
+ */
+export class ClaimedRuns {
+  private readonly byJob = new Map<number, { runId: number | null; steps: Step[] }>();
+
+  put(jobId: number, run: ClaimedRun): void {
+    this.byJob.set(jobId, { ...run });
+  }
+
+  takeRunId(jobId: number): number | null {
+    const entry = this.byJob.get(jobId);
+    const runId = entry?.runId ?? null;
+    if (entry && runId !== null) entry.runId = null;
+    else this.byJob.delete(jobId); // a run the claim did not log: older steps are no longer its own
+    return runId;
+  }
+
+  /** The steps of the claimed run whose id was just taken. */
+  takeSteps(jobId: number): Step[] | null {
+    const entry = this.byJob.get(jobId);
+    if (!entry || entry.runId !== null) return null;
+    this.byJob.delete(jobId);
+    return entry.steps;
+  }
+}
 
 export function runStore(submit: Submit, claimed: ClaimedRuns = new ClaimedRuns()): RunStore {
   const id = async (sql: string): Promise<number> => (await submit<{ id: number }>(sql)).rows[0].id;
@@ -126,26 +145,6 @@ export function runStore(submit: Submit, claimed: ClaimedRuns = new ClaimedRuns(
       if (isEncodingError(e)) return false;
       throw e;
     }
-  };
-  const writeStepEnd = async (stepRunId: number, { status, result, seconds, output }: StepEnd): Promise<void> => {
-    const write = (text: string): Promise<unknown> => submit(FINISH_STEP_RUN, [stepRunId, status, result, seconds, text]);
-    try {
-      await write(output);
-    } catch (e) {
-      if (!isEncodingError(e)) throw e;
-      await write(await replaceUnstorable(output, fits));
-    }
-  };
-  // A step's end waits for what its run writes next: the next step's start, or the run's end,
-  // which writes both in one statement. A run stopped as lost writes neither, as before (its
-  // job is no longer ours); its entry stays (a few bytes per lost run).
-  const runOfStep = new Map<number, number>(); // step run id -> run id, while the step runs
-  const pendingEnds = new Map<number, { stepRunId: number; end: StepEnd }>(); // by run id
-  const writePendingEnd = async (runId: number): Promise<void> => {
-    const pending = pendingEnds.get(runId);
-    if (!pending) return;
-    await writeStepEnd(pending.stepRunId, pending.end);
-    pendingEnds.delete(runId);
   };
   return {
     async startRun(jobId) {
@@ -161,32 +160,20 @@ export function runStore(submit: Submit, claimed: ClaimedRuns = new ClaimedRuns(
       return (await submit<Step & Record<string, unknown>>(JOB_STEPS, [jobId])).rows;
     },
     async startStep(runId, jobId, stepId) {
-      await writePendingEnd(runId);
       const r = (await submit<{ id: number | null; job_exists: boolean; ours: boolean }>(INSERT_STEP_RUN, [runId, stepId, jobId])).rows[0];
-      if (r.id === null) return { missing: !r.job_exists ? 'job' : !r.ours ? 'claim' : 'step' };
-      runOfStep.set(r.id, runId);
-      return { id: r.id };
+      if (r.id !== null) return { id: r.id };
+      return { missing: !r.job_exists ? 'job' : !r.ours ? 'claim' : 'step' };
     },
-    async finishStep(stepRunId, end) {
-      const runId = runOfStep.get(stepRunId);
-      runOfStep.delete(stepRunId);
-      if (runId === undefined) return writeStepEnd(stepRunId, end);
-      await writePendingEnd(runId);
-      pendingEnds.set(runId, { stepRunId, end });
+    async finishStep(stepRunId, { status, result, seconds, output }) {
+      const write = (text: string): Promise<unknown> => submit(FINISH_STEP_RUN, [stepRunId, status, result, seconds, text]);
+      try {
+        await write(output);
+      } catch (e) {
+        if (!isEncodingError(e)) throw e;
+        await write(await replaceUnstorable(output, fits));
+      }
     },
     async finishRun(runId, jobId, status, seconds) {
-      const pending = runId === null ? undefined : pendingEnds.get(runId);
-      if (pending) {
-        const { stepRunId, end } = pending;
-        try {
-          const { rowCount } = await submit(FINISH_STEP_AND_RUN, [runId, status, seconds, jobId, stepRunId, end.status, end.result, end.seconds, end.output]);
-          pendingEnds.delete(runId as number);
-          return rowCount === 1;
-        } catch (e) {
-          if (!isEncodingError(e)) throw e;
-          await writePendingEnd(runId as number); // its output, made storable
-        }
-      }
       return (await submit(FINISH_RUN, [runId, status, seconds, jobId])).rowCount === 1;
     },
   };

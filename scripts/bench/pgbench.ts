@@ -1,13 +1,13 @@
 // The bookkeeping of one run, as pgbench replays it: the agent's own statements (imported from
 // agent/sql, so the limit follows the agent), one run per pgbench transaction: the claim of one
-// due job with its log row, the step's log row, the step's and the run's end. The step itself
+// due job with its log row, the step's log row, the step's end, the run's end. The step itself
 // is not run: this is the least a run costs the server before any work. pgbench clients are no
 // registered agents, so every client claims for one agent row the bench registers (:agent).
 import * as fs from 'fs';
 import * as path from 'path';
 import { runAsServerUser } from '../cluster';
 import { CLAIM_DUE_JOBS } from '../../agent/sql/poll';
-import { FINISH_STEP_AND_RUN, INSERT_STEP_RUN } from '../../agent/sql/runs';
+import { FINISH_RUN, FINISH_STEP_RUN, INSERT_STEP_RUN } from '../../agent/sql/runs';
 import { BenchDb } from './db';
 
 /** A statement with $n replaced by pgbench variables, pg_backend_pid() by :agent, and \gset if it returns a row we need. */
@@ -25,7 +25,8 @@ export function bookkeepingScript(): string {
     replay(CLAIM_DUE_JOBS, ['station', 'one'], true),
     // The bench's jobs have one step, whose jstid is the job's id (limitJobs).
     replay(INSERT_STEP_RUN, ['run_id', 'jobid', 'jobid'], true),
-    replay(FINISH_STEP_AND_RUN, ['run_id', 'status', 'seconds', 'jobid', 'id', 'status', 'result', 'seconds', 'output']),
+    replay(FINISH_STEP_RUN, ['id', 'status', 'result', 'seconds', 'output']),
+    replay(FINISH_RUN, ['run_id', 'status', 'seconds', 'jobid']),
   ].join('\n') + '\n';
 }
 

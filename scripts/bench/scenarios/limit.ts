@@ -53,7 +53,7 @@ export const limit: Scenario = {
   name: 'limit',
   async run(ctx) {
     const runs = ctx.opts.quick ? 2000 : 6000;
-    ctx.report.line(`limit (pgbench -M prepared replaying one run's bookkeeping: claim with its log row, step log row, step and run end; ${runs} runs per client count)`);
+    ctx.report.line(`limit (pgbench -M prepared replaying one run's bookkeeping: claim with its log row, step log row, step end, run end; ${runs} runs per client count)`);
     const perClients: Record<number, number> = {};
     const replayCost = await withSession(ctx, 'limit', async (s) => {
       await limitJobs(s.db, runs);
