@@ -2,7 +2,7 @@
 // clear dead agents and claim due jobs up to the free run slots, handing them to the run
 // starter; then sleep until the earlier of the poll interval and the next job's jobnextrun (so
 // a job due at 10:05:00 starts then, not up to a poll interval later). So an idle poll costs
-// one statement. A finished run or a NOTIFY (a job changed) calls wake(), which ends the sleep
+// one statement, and in a burst each run's end costs one claim. A finished run or a NOTIFY (a job changed) calls wake(), which ends the sleep
 // early; wakes during a poll are coalesced into one more poll. While the service connection is
 // down the loop waits for the reconnect.
 import { DatabaseError } from 'pg';
@@ -11,6 +11,7 @@ import { Logger } from './logger';
 import { describeError } from './pg-errors';
 import { ServiceConnection, ServiceDown } from './service';
 import { claimDueJobs, probe, Probe } from './sql/poll';
+import { ClaimedRuns } from './sql/runs';
 import { Waker } from './timers';
 
 export interface LoopOptions {
@@ -46,12 +47,12 @@ export interface LoopDeps {
 /** Added to the wait for the next due job, so that on waking it is due by the server's clock too. */
 const DUE_MARGIN_MS = 5;
 
-/** The service connection as the loop's database. */
-export function pollDb(service: ServiceConnection): PollDb {
+/** The service connection as the loop's database; the claim's logged runs go to `claimed`. */
+export function pollDb(service: ServiceConnection, claimed: ClaimedRuns): PollDb {
   return {
     probe: (station) => probe(service, station, service.leaseSeconds),
     sweepDeadAgents: () => service.sweepDeadAgents(),
-    claim: (station, limit) => claimDueJobs(service, station, limit),
+    claim: (station, limit) => claimDueJobs(service, station, limit, claimed),
     whenConnected: (signal) => service.whenConnected(signal),
     registrationGone: () => service.registrationGone(),
     get idleSessionTimeoutMs() {
@@ -63,6 +64,10 @@ export function pollDb(service: ServiceConnection): PollDb {
 export class PollLoop {
   private readonly waker = new Waker();
   private readonly stopping = new AbortController();
+  /** The last claim took as many jobs as it could: more may be due. */
+  private backlog = false;
+  /** performance.now() of the last probe. */
+  private probedAt = -Infinity;
 
   constructor(
     private readonly options: LoopOptions,
@@ -113,24 +118,43 @@ export class PollLoop {
   private async poll(maxWaitMs: number): Promise<number> {
     const { db, logger } = this.deps;
     const { station, maxJobs } = this.options;
+    const free = maxJobs - this.deps.running();
+    if (this.backlog && free > 0 && performance.now() - this.probedAt < maxWaitMs / 2) {
+      await this.claim(free);
+      return this.backlog ? maxWaitMs : 0; // the backlog is gone: probe for the next due time
+    }
+    this.backlog = false;
     const probe = await db.probe(station);
+    this.probedAt = performance.now();
     if (!probe.registered) {
       logger.error("this agent's registration in pgagent.pga_jobagent is gone (another agent took it for dead?): registering again");
       db.registrationGone();
       return 0;
     }
     const swept = probe.zombies ? await db.sweepDeadAgents() : 0;
-    const free = maxJobs - this.deps.running();
-    if (probe.due && free > 0 && !this.stopping.signal.aborted) {
-      for (const job of await db.claim(station, free)) {
-        logger.debug(`claimed job ${job.jobid} (${job.jobname})`);
-        this.deps.startRun(job);
-      }
-    }
-    this.deps.polled?.();
+    if (probe.due && free > 0) await this.claim(free);
+    else this.deps.polled?.();
     // Jobs the sweep released have a new jobnextrun the probe did not see: look again at once.
     if (swept > 0) return 0;
     const next = probe.seconds;
     return next === null ? maxWaitMs : Math.min(maxWaitMs, Math.max(0, next * 1000) + DUE_MARGIN_MS);
+  }
+
+  /**
+   * Claims up to `free` due jobs and starts their runs. A claim that fills every free slot
+   * leaves a backlog: the polls woken by those runs' ends claim again without a probe, for
+   * up to half a poll interval since the last one (which renews the lease and clears dead
+   * agents); the ends of the runs started wake the loop.
+   */
+  private async claim(free: number): Promise<void> {
+    this.backlog = false;
+    if (this.stopping.signal.aborted) return;
+    const jobs = await this.deps.db.claim(this.options.station, free);
+    for (const job of jobs) {
+      this.deps.logger.debug(`claimed job ${job.jobid} (${job.jobname})`);
+      this.deps.startRun(job);
+    }
+    this.backlog = jobs.length === free;
+    this.deps.polled?.();
   }
 }

@@ -18,7 +18,7 @@ import { ServiceConnection, ServiceDown } from './service';
 import { ShutdownSignals } from './shutdown-signals';
 import { ConfigError } from './service-problems';
 import { jobLimits, NO_LIMITS, stopRequests } from './sql/job-control';
-import { runStore, Submit } from './sql/runs';
+import { ClaimedRuns, runStore, Submit } from './sql/runs';
 import { LOST, SHUTDOWN } from './status';
 import { batchStepRunner, refusedBatchStep } from './steps/batch-step';
 import { removeStaleStepDirs } from './steps/step-dirs';
@@ -61,8 +61,9 @@ export async function runAgent(
   const pools = new TargetPools(params, () => service.server, options.maxJobs, logger);
   const steps = { s: sqlStepRunner(pools), b: options.noBatch ? refusedBatchStep : batchStepRunner(logger) };
   const submit: Submit = (sql, p) => service.submit(sql, p);
+  const claimed = new ClaimedRuns();
   const runner = {
-    store: runStore(submit),
+    store: runStore(submit, claimed),
     steps,
     logger,
     events,
@@ -85,7 +86,7 @@ export async function runAgent(
   const loop = new PollLoop(
     { station: options.hostname, pollSeconds: options.pollSeconds, maxJobs: options.maxJobs },
     {
-      db: pollDb(service),
+      db: pollDb(service, claimed),
       logger,
       running: () => runs.size,
       startRun: (job) => {

@@ -50,6 +50,20 @@ export interface ServiceOptions {
   retrySeconds: number;
 }
 
+const statementNames = new Map<string, string>();
+
+/**
+ * Statements with parameters (the poll's and the runs', all constant texts) are prepared once
+ * per connection and then only executed: the server parses and plans a run's statements once,
+ * not for every run. Others (BEGIN, COMMIT) go unnamed.
+ */
+function statementName(sql: string, params: unknown[]): string | undefined {
+  if (params.length === 0) return undefined;
+  let name = statementNames.get(sql);
+  if (name === undefined) statementNames.set(sql, (name = `pgagent_${statementNames.size + 1}`));
+  return name;
+}
+
 /** The first retry after a lost connection; each next one waits twice as long, up to -r. */
 const FIRST_BACKOFF_S = 0.5;
 
@@ -117,7 +131,7 @@ export class ServiceConnection implements Db {
   async query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<{ rows: R[]; rowCount: number }> {
     const client = this.client;
     if (!client) throw new ServiceDown('the service connection is down');
-    const res = this.queue.then(() => client.query(sql, params));
+    const res = this.queue.then(() => client.query({ name: statementName(sql, params), text: sql, values: params }));
     this.queue = res.catch(() => {});
     try {
       const { rows, rowCount } = await res;

@@ -20,8 +20,10 @@ const leaseExpired = (times: number): string =>
 
 /**
  * A dead agent, by pid alone: how pgAgent 4.2 (and schemas before 4.4, without a lease) judge it.
+ * Never ourselves (a row left with our new pid is passed to the sweep as known dead): so an
+ * agent alone on its database never makes the probe read pg_stat_activity.
  */
-const DEAD_BY_PID = `NOT ${PID_ALIVE}`;
+const DEAD_BY_PID = `a.jagpid <> pg_backend_pid() AND NOT ${PID_ALIVE}`;
 
 /**
  * A dead agent, with 4.4's lease: its backend is gone and its lease has run out; or its lease
@@ -72,10 +74,19 @@ UPDATE pgagent.pga_job SET jobagentid = pg_backend_pid()
  WHERE jobagentid = $1 AND jobid = ANY($2::int4[])
 RETURNING jobid`;
 
-/** Jobs the previous pid claimed that we do not run (the claim's reply was lost): release them, still due. */
+/**
+ * Jobs the previous pid claimed that we do not run (the claim's reply was lost): release them,
+ * still due, and drop the log rows the claim wrote for runs that never started.
+ */
 export const RELEASE_UNKNOWN = `
-UPDATE pgagent.pga_job SET jobagentid = NULL
- WHERE jobagentid = $1 AND NOT (jobid = ANY($2::int4[]))`;
+WITH released AS (
+  UPDATE pgagent.pga_job SET jobagentid = NULL
+   WHERE jobagentid = $1 AND NOT (jobid = ANY($2::int4[]))
+  RETURNING jobid
+)
+DELETE FROM pgagent.pga_joblog l
+ WHERE l.jlgstatus = 'r' AND l.jlgjobid IN (SELECT jobid FROM released)
+   AND NOT EXISTS (SELECT 1 FROM pgagent.pga_jobsteplog WHERE jsljlgid = l.jlgid)`;
 
 export const DELETE_AGENT = 'DELETE FROM pgagent.pga_jobagent WHERE jagpid = $1';
 

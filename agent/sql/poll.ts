@@ -1,7 +1,9 @@
 // A poll's statements: the probe (an idle poll's only statement) and the claim of due jobs.
 import { ClaimedJob } from '../job-runner';
+import { Step } from '../steps/step';
 import { agentIsDead } from './agents';
 import { Db } from './db';
+import { ClaimedRuns } from './runs';
 
 /** A job that station $1 may claim once it is due: the probe and the claim must agree on it. */
 const CLAIMABLE_BY_STATION = "jobenabled AND jobagentid IS NULL AND (jobhostagent = '' OR jobhostagent = $1)";
@@ -43,22 +45,46 @@ export async function probe(db: Db, station: string, leaseSeconds: number | null
 }
 
 /**
- * Claims up to $2 due jobs for station $1 in one statement. SKIP LOCKED lets agents claim side
- * by side without waiting on each other; the re-checked conditions (a row locked by another
- * agent's claim or run end is re-read) and the claim guard (4.3: only a due job can be
- * claimed) make a job run once per due time, also beside pgAgent 4.2's agent, whose claim is
- * `UPDATE ... WHERE jobid = ? AND jobagentid IS NULL`. `late`: seconds since the job was due.
+ * Claims up to $2 due jobs for station $1 in one statement, with the log row ('r') of each run
+ * and the job's enabled steps, so a run starts without statements of its own. SKIP LOCKED lets
+ * agents claim side by side without waiting on each other; the re-checked conditions (a row
+ * locked by another agent's claim or run end is re-read) and the claim guard (4.3: only a due
+ * job can be claimed) make a job run once per due time, also beside pgAgent 4.2's agent, whose
+ * claim is `UPDATE ... WHERE jobid = ? AND jobagentid IS NULL`; a job the guard refused gets
+ * no log row. Not repeated after a reconnect: a lost reply leaves the jobs with our old pid,
+ * and the take-over releases them and drops their unstarted runs (agents.ts).
+ * `late`: seconds since the job was due.
  */
 export const CLAIM_DUE_JOBS = `
-UPDATE pgagent.pga_job SET jobagentid = pg_backend_pid(), joblastrun = now()
- WHERE jobid IN (
-   SELECT jobid FROM pgagent.pga_job
-    WHERE ${CLAIMABLE_BY_STATION} AND jobnextrun <= now()
-    ORDER BY jobnextrun
-    LIMIT $2
-      FOR UPDATE SKIP LOCKED)
-RETURNING jobid, jobname, extract(epoch FROM clock_timestamp() - jobnextrun)::float8 AS late`;
+WITH claimed AS (
+  UPDATE pgagent.pga_job SET jobagentid = pg_backend_pid(), joblastrun = now()
+   WHERE jobid IN (
+     SELECT jobid FROM pgagent.pga_job
+      WHERE ${CLAIMABLE_BY_STATION} AND jobnextrun <= now()
+      ORDER BY jobnextrun
+      LIMIT $2
+        FOR UPDATE SKIP LOCKED)
+  RETURNING jobid, jobname, jobnextrun
+), logged AS (
+  INSERT INTO pgagent.pga_joblog (jlgjobid, jlgstatus)
+  SELECT jobid, 'r' FROM claimed
+  RETURNING jlgid, jlgjobid
+)
+SELECT c.jobid, c.jobname, extract(epoch FROM clock_timestamp() - c.jobnextrun)::float8 AS late, l.jlgid AS run_id,
+       (SELECT COALESCE(json_agg(json_build_object('jstid', jstid, 'jstname', jstname, 'jstkind', jstkind, 'jstcode', jstcode,
+                                                   'jstconnstr', jstconnstr, 'jstdbname', jstdbname, 'jstonerror', jstonerror)
+                                 ORDER BY jstname, jstid), '[]')
+          FROM pgagent.pga_jobstep WHERE jstjobid = c.jobid AND jstenabled) AS steps
+  FROM claimed c JOIN logged l ON l.jlgjobid = c.jobid
+ ORDER BY c.jobnextrun`;
 
-export async function claimDueJobs(db: Db, station: string, limit: number): Promise<ClaimedJob[]> {
-  return (await db.query<ClaimedJob & Record<string, unknown>>(CLAIM_DUE_JOBS, [station, limit])).rows;
+type ClaimRow = ClaimedJob & { run_id: number; steps: Step[] };
+
+/** Claims due jobs and hands their logged runs to the RunStore through `claimed`. */
+export async function claimDueJobs(db: Db, station: string, limit: number, claimed: ClaimedRuns): Promise<ClaimedJob[]> {
+  const { rows } = await db.query<ClaimRow & Record<string, unknown>>(CLAIM_DUE_JOBS, [station, limit]);
+  return rows.map(({ run_id, steps, ...job }) => {
+    claimed.put(job.jobid, { runId: run_id, steps });
+    return job;
+  });
 }

@@ -1,9 +1,12 @@
 // The statements that record runs in pga_joblog and pga_jobsteplog, and the RunStore the job
 // runner writes through. Every statement goes through submit(), which repeats it after a
-// reconnect, so each is safe to repeat: log ids are drawn first and rows inserted with them
-// ON CONFLICT DO NOTHING, and updates only touch rows still running. Log rows are only added
-// while the job is ours: a job another agent's sweep took from us while we were disconnected,
-// or one deleted meanwhile, gets no new 'r' row nobody would end.
+// reconnect, so each is safe to repeat: a run's log row comes with its claim (poll.ts) or, for
+// a run the claim did not log, with an id drawn first and ON CONFLICT DO NOTHING; a step's row
+// is the run's row of that step still running, if there is one; updates only touch rows still
+// running. Log rows are only added while the job is ours: a job another agent's sweep took
+// from us while we were disconnected, or one deleted meanwhile, gets no new 'r' row nobody
+// would end. A one-step run so costs three statements of its own (step start, step end, run
+// end) beside its share of the claim.
 import { DatabaseError } from 'pg';
 import { replaceUnstorable } from '../encoding';
 import { Status } from '../status';
@@ -37,8 +40,6 @@ export interface RunStore {
 
 export const NEXT_RUN_ID = "SELECT nextval('pgagent.pga_joblog_jlgid_seq')::int4 AS id";
 
-export const NEXT_STEP_RUN_ID = "SELECT nextval('pgagent.pga_jobsteplog_jslid_seq')::int4 AS id";
-
 /** $1 the new jlgid, $2 the job. logged: the row is there (also when this is a repeat). */
 export const INSERT_RUN = `
 WITH ins AS (
@@ -56,21 +57,23 @@ SELECT jstid, jstname, jstkind, jstcode, jstconnstr, jstdbname, jstonerror
  ORDER BY jstname, jstid`;
 
 /**
- * $1 the new jslid, $2 the run, $3 the step, $4 the job. Says whether the row is there and, if
- * not, whether the job still exists, is still ours, and still has the step.
+ * $1 the run, $2 the step, $3 the job. id: the step's row, this statement's or, when it is a
+ * repeat, the one its first try left running (a step runs once at a time in a run, and its row
+ * stays 'r' until finishStep). NULL: not logged, and whether the job still exists and is ours.
  */
 export const INSERT_STEP_RUN = `
 WITH job AS (
   SELECT jobagentid IS NOT DISTINCT FROM pg_backend_pid() AS ours,
-         EXISTS (SELECT 1 FROM pgagent.pga_jobstep WHERE jstid = $3 AND jstjobid = $4) AS has_step
-    FROM pgagent.pga_job WHERE jobid = $4
+         EXISTS (SELECT 1 FROM pgagent.pga_jobstep WHERE jstid = $2 AND jstjobid = $3) AS has_step
+    FROM pgagent.pga_job WHERE jobid = $3
+), earlier AS (
+  SELECT jslid FROM pgagent.pga_jobsteplog WHERE jsljlgid = $1 AND jsljstid = $2 AND jslstatus = 'r'
 ), ins AS (
-  INSERT INTO pgagent.pga_jobsteplog (jslid, jsljlgid, jsljstid, jslstatus)
-  SELECT $1, $2, $3, 'r' FROM job WHERE ours AND has_step
-  ON CONFLICT (jslid) DO NOTHING
+  INSERT INTO pgagent.pga_jobsteplog (jsljlgid, jsljstid, jslstatus)
+  SELECT $1, $2, 'r' FROM job WHERE ours AND has_step AND NOT EXISTS (SELECT 1 FROM earlier)
   RETURNING jslid
 )
-SELECT EXISTS (SELECT 1 FROM ins) OR EXISTS (SELECT 1 FROM pgagent.pga_jobsteplog WHERE jslid = $1) AS logged,
+SELECT COALESCE((SELECT jslid FROM ins), (SELECT min(jslid) FROM earlier JOIN job ON ours)) AS id,
        EXISTS (SELECT 1 FROM job) AS job_exists,
        COALESCE((SELECT ours FROM job), false) AS ours`;
 
@@ -98,7 +101,41 @@ export const STORABLE = 'SELECT length($1::text) AS n';
 /** 22P05 untranslatable character, 22021 invalid byte sequence for the encoding. */
 const ENCODING_CODES = new Set(['22P05', '22021']);
 
-export function runStore(submit: Submit): RunStore {
+/** A run the claim has logged, and its job's steps as the claim read them. */
+export interface ClaimedRun {
+  runId: number;
+  steps: Step[];
+}
+
+/**
+ * Hands the runs the claim logged to the RunStore: startRun takes the run id, then steps the
+ * steps. An entry nobody takes (a runner that ended early) is replaced by the job's next claim.
+ */
+export class ClaimedRuns {
+  private readonly byJob = new Map<number, { runId: number | null; steps: Step[] }>();
+
+  put(jobId: number, run: ClaimedRun): void {
+    this.byJob.set(jobId, { ...run });
+  }
+
+  takeRunId(jobId: number): number | null {
+    const entry = this.byJob.get(jobId);
+    const runId = entry?.runId ?? null;
+    if (entry && runId !== null) entry.runId = null;
+    else this.byJob.delete(jobId); // a run the claim did not log: older steps are no longer its own
+    return runId;
+  }
+
+  /** The steps of the claimed run whose id was just taken. */
+  takeSteps(jobId: number): Step[] | null {
+    const entry = this.byJob.get(jobId);
+    if (!entry || entry.runId !== null) return null;
+    this.byJob.delete(jobId);
+    return entry.steps;
+  }
+}
+
+export function runStore(submit: Submit, claimed: ClaimedRuns = new ClaimedRuns()): RunStore {
   const id = async (sql: string): Promise<number> => (await submit<{ id: number }>(sql)).rows[0].id;
   const fits = async (text: string): Promise<boolean> => {
     try {
@@ -111,17 +148,20 @@ export function runStore(submit: Submit): RunStore {
   };
   return {
     async startRun(jobId) {
+      const claimedRunId = claimed.takeRunId(jobId);
+      if (claimedRunId !== null) return claimedRunId;
       const runId = await id(NEXT_RUN_ID);
       const { logged } = (await submit<{ logged: boolean }>(INSERT_RUN, [runId, jobId])).rows[0];
       return logged ? runId : null;
     },
     async steps(jobId) {
+      const fromClaim = claimed.takeSteps(jobId);
+      if (fromClaim) return fromClaim;
       return (await submit<Step & Record<string, unknown>>(JOB_STEPS, [jobId])).rows;
     },
     async startStep(runId, jobId, stepId) {
-      const stepRunId = await id(NEXT_STEP_RUN_ID);
-      const r = (await submit<{ logged: boolean; job_exists: boolean; ours: boolean }>(INSERT_STEP_RUN, [stepRunId, runId, stepId, jobId])).rows[0];
-      if (r.logged) return { id: stepRunId };
+      const r = (await submit<{ id: number | null; job_exists: boolean; ours: boolean }>(INSERT_STEP_RUN, [runId, stepId, jobId])).rows[0];
+      if (r.id !== null) return { id: r.id };
       return { missing: !r.job_exists ? 'job' : !r.ours ? 'claim' : 'step' };
     },
     async finishStep(stepRunId, { status, result, seconds, output }) {

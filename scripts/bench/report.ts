@@ -16,6 +16,11 @@ export class Report {
     this.results[scenario] = data;
   }
 
+  /** What a scenario that ran earlier in this bench recorded. */
+  result(scenario: string): unknown {
+    return this.results[scenario];
+  }
+
   /** Writes the JSON summary into dir; returns its path. */
   write(dir: string, meta: Record<string, unknown>): string {
     fs.mkdirSync(dir, { recursive: true });
