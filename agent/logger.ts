@@ -61,6 +61,7 @@ function textLine(e: Entry): string {
 }
 
 // C0 and C1 control characters and DEL, written as JSON escapes (\n, \u001b, ...).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
 const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -71,6 +72,7 @@ function escapeControls(s: string): string {
 // Strings bare when unambiguous, else quoted; anything else as JSON (Errors and bigints are
 // strings by now, see redactFields).
 function textValue(v: unknown): string {
+  // eslint-disable-next-line no-control-regex -- a control character forces quoting
   if (typeof v === 'string') return /^[^\s"=\x00-\x1f\x7f-\x9f]+$/.test(v) ? v : escapeControls(JSON.stringify(v));
   return JSON.stringify(v) ?? String(v);
 }

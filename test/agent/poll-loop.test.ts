@@ -6,7 +6,7 @@ import { PollDb, PollLoop } from '../../agent/loop';
 import { Probe } from '../../agent/sql/poll';
 import { waitFor } from '../helpers/agent-process';
 
-const quiet: Logger = { error: () => {}, warn: () => {}, debug: () => {}, reopen: () => {}, close: async () => {} };
+const quiet: Logger = { error: () => {}, warn: () => {}, debug: () => {}, reopen: () => true, close: async () => {} };
 const IDLE: Probe = { registered: true, zombies: false, due: false, seconds: null };
 
 class ScriptedDb implements PollDb {
