@@ -4,7 +4,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { countChildren, ProcSnapshot, readProc } from './procstats';
-import { sleep } from './wait';
+import { sleep } from '../../test/helpers/wait';
 
 export type AgentName = 'ours' | 'upstream';
 

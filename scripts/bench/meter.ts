@@ -3,7 +3,7 @@
 import { Client } from 'pg';
 import { AgentProcess } from './agents';
 import { ProcSnapshot } from './procstats';
-import { sleep } from './wait';
+import { sleep } from '../../test/helpers/wait';
 
 export interface Usage {
   /** CPU seconds of the agent processes themselves during the window. */

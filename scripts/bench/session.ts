@@ -5,7 +5,7 @@ import { AgentFlags, AgentKind, AgentName, AgentProcess } from './agents';
 import { BenchContext } from './context';
 import { BenchDb } from './db';
 import { startMeter, Meter } from './meter';
-import { waitFor } from './wait';
+import { poll } from '../../test/helpers/wait';
 
 const REGISTER_TIMEOUT_MS = 20_000;
 let instances = 0;
@@ -41,7 +41,7 @@ export class Session {
     await this.ctx.bench.ensureRole(role);
     const logPath = path.join(this.ctx.logDir, `${this.label}-${role}.log`);
     const proc = kind.start(this.db.conninfo(role), flags, logPath);
-    const pid = await waitFor(async () => (proc.exit !== undefined ? -1 : registeredPid(this.db, role)), REGISTER_TIMEOUT_MS);
+    const pid = await poll(async () => (proc.exit !== undefined ? -1 : registeredPid(this.db, role)), REGISTER_TIMEOUT_MS);
     if (pid === undefined || pid < 0) {
       await proc.stop();
       const tail = proc.log().trim().split('\n').slice(-5).join(' | ');

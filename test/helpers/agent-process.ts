@@ -3,6 +3,7 @@
 // killed by stopAllAgents() (call it in afterAll) if the test did not stop it.
 import { ChildProcess, spawn, SpawnOptions } from 'child_process';
 import * as path from 'path';
+import { waitFor } from './wait';
 
 // PGAGENT_TEST_CLI runs the agent tests against another build (e.g. an older commit's, to see a
 // new test fail there).
@@ -72,20 +73,4 @@ export function startAgent(
 /** Kills every agent still running (SIGKILL): for afterAll. */
 export async function stopAllAgents(): Promise<void> {
   await Promise.all(started.splice(0).map((a) => a.stop('SIGKILL')));
-}
-
-/** Polls cond every 100 ms until it is true; throws after timeoutMs, naming what it waited for. */
-export async function waitFor(
-  cond: () => Promise<boolean> | boolean,
-  opts: { timeoutMs?: number; what?: string; context?: () => string } = {},
-): Promise<void> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() > deadline) {
-      const context = opts.context ? `\n--- context ---\n${opts.context()}` : '';
-      throw new Error(`timed out waiting for ${opts.what ?? 'a condition'}${context}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

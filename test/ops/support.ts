@@ -42,12 +42,3 @@ export async function startReceiver(): Promise<Receiver> {
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
-
-/** Waits until cond() holds, checking every 20 ms; fails after timeoutMs. */
-export async function until(cond: () => boolean, timeoutMs = 20000, what = 'the condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not hold within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -4,7 +4,7 @@ import { ClaimedJob } from '../../agent/job-runner';
 import { Logger } from '../../agent/logger';
 import { PollDb, PollLoop } from '../../agent/loop';
 import { Probe } from '../../agent/sql/poll';
-import { waitFor } from '../helpers/agent-process';
+import { waitFor } from '../helpers/wait';
 
 const quiet: Logger = { error: () => {}, warn: () => {}, debug: () => {}, reopen: () => true, close: async () => {} };
 const IDLE: Probe = { registered: true, zombies: false, due: false, seconds: null };
