@@ -1,7 +1,7 @@
 // One measured run: a fresh database, agents started on it (each waited for until it has
 // registered in pga_jobagent), and everything stopped and dropped afterwards.
 import * as path from 'path';
-import { AgentFlags, AgentKind, AgentName, AgentProcess } from './agents';
+import { AgentFlags, AgentKind, AgentName, BenchAgent } from './agents';
 import { BenchContext } from './context';
 import { BenchDb } from './db';
 import { startMeter, Meter } from './meter';
@@ -13,7 +13,7 @@ let instances = 0;
 export interface RunningAgent {
   kind: AgentName;
   role: string;
-  proc: AgentProcess;
+  proc: BenchAgent;
   /** The backend pid of its service connection (its pga_jobagent.jagpid). */
   servicePid: number;
 }
@@ -44,7 +44,7 @@ export class Session {
     const pid = await poll(async () => (proc.exit !== undefined ? -1 : registeredPid(this.db, role)), REGISTER_TIMEOUT_MS);
     if (pid === undefined || pid < 0) {
       await proc.stop();
-      const tail = proc.log().trim().split('\n').slice(-5).join(' | ');
+      const tail = proc.log.trim().split('\n').slice(-5).join(' | ');
       const why = pid === undefined ? `did not register within ${REGISTER_TIMEOUT_MS / 1000} s` : `exited (${proc.exit})`;
       throw new AgentStartError(`${kind.name} ${why}: ${tail || 'no output'}`);
     }

@@ -123,7 +123,7 @@ async function restartMidJob(ctx: BenchContext, kind: AgentKind): Promise<Restar
     const a = await s.start(kind, { retry: 10 });
     const [probe] = await createJobs(s.db, 1, STEPS.select);
     const job = await startLongJob(s, a);
-    const logBefore = a.proc.log().length;
+    const logBefore = a.proc.log.length;
     const t0 = Date.now();
     s.db.cluster.restart();
     const t1 = Date.now();
@@ -148,7 +148,7 @@ async function restartMidJob(ctx: BenchContext, kind: AgentKind): Promise<Restar
       reregisteredSeconds: reregistered == null ? null : reregistered / 1000,
       probePickupSeconds: picked ?? null,
       interrupted: await runState(s.db, job),
-      logLines: keyLines(a.proc.log().slice(logBefore)),
+      logLines: keyLines(a.proc.log.slice(logBefore)),
     };
   });
 }
