@@ -3,12 +3,11 @@
 // tested against servers in test/agent/jobs.test.ts and the others.
 import { AgentEvents } from '../../agent/events';
 import { runJob } from '../../agent/job-runner';
-import { Logger } from '../../agent/logger';
 import { RunStore, StepEnd } from '../../agent/sql/runs';
 import { Status } from '../../agent/status';
 import { Step, StepOutcome } from '../../agent/steps/step';
+import { quietLogger } from '../helpers/loggers';
 
-const quiet: Logger = { error: () => {}, warn: () => {}, debug: () => {}, reopen: () => true, close: async () => {} };
 
 /** What the runner wrote, kept in memory; failRunEnd makes the first writes of the run's end throw. */
 class MemoryStore implements RunStore {
@@ -58,7 +57,7 @@ function run(store: MemoryStore, failing: number[] = [], signal = new AbortContr
     ran.push(s.jstid);
     return failing.includes(s.jstid) ? { ok: false, result: -1, output: 'ERROR: boom' } : { ok: true, result: 1, output: '' };
   };
-  const deps = { store, steps: { s: sql }, logger: quiet, events: new AgentEvents(), agentPid: () => 1, retryMs: { first: 1, max: 1 } };
+  const deps = { store, steps: { s: sql }, logger: quietLogger, events: new AgentEvents(), agentPid: () => 1, retryMs: { first: 1, max: 1 } };
   return runJob({ jobid: 7, jobname: 'j' }, deps, signal).then(() => ran);
 }
 
