@@ -5,6 +5,7 @@
 
 /** text with every character that fits() refuses replaced by '?'. */
 export async function replaceUnstorable(text: string, fits: (s: string) => Promise<boolean>): Promise<string> {
+  // eslint-disable-next-line no-control-regex -- ASCII (all of it) is in every server encoding
   const candidates = [...new Set(text.replace(/[\x00-\x7f]/g, ''))];
   const refused = await refusedOf(candidates, fits);
   if (!refused.size) return text;

@@ -61,7 +61,11 @@ function textLine(e: Entry): string {
 }
 
 // C0 and C1 control characters and DEL, written as JSON escapes (\n, \u001b, ...).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
+// A value with a blank, a quote, an = or a control character is quoted.
+// eslint-disable-next-line no-control-regex -- control characters force quoting
+const BARE_VALUE = /^[^\s"=\x00-\x1f\x7f-\x9f]+$/;
 const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 function escapeControls(s: string): string {
@@ -71,7 +75,7 @@ function escapeControls(s: string): string {
 // Strings bare when unambiguous, else quoted; anything else as JSON (Errors and bigints are
 // strings by now, see redactFields).
 function textValue(v: unknown): string {
-  if (typeof v === 'string') return /^[^\s"=\x00-\x1f\x7f-\x9f]+$/.test(v) ? v : escapeControls(JSON.stringify(v));
+  if (typeof v === 'string') return BARE_VALUE.test(v) ? v : escapeControls(JSON.stringify(v));
   return JSON.stringify(v) ?? String(v);
 }
 

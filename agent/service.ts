@@ -1,7 +1,7 @@
 // The service connection: the agent's one connection to the database holding the pgagent
 // schema, shared by the poll loop and every run (their statements go one after another). Its
 // backend pid is the agent's identity in pga_jobagent, so a new connection registers again
-// (registration.ts). The database never ends the agent: until the connection works (server
+// (service-session.ts). The database never ends the agent: until the connection works (server
 // down, login refused, no schema, a standby) it retries every -r seconds; after a loss it
 // reconnects at once, then backs off up to -r, so a short outage costs seconds and the lease
 // it promised keeps other agents from taking it for dead meanwhile.
@@ -12,13 +12,12 @@ import { deferred, never } from './deferred';
 import { Logger } from './logger';
 import { describeError, isConnectionError } from './pg-errors';
 import { ProblemLog } from './problem-log';
-import { register } from './registration';
 import { openPrimary } from './open-primary';
-import { ConfigError, DatabaseProblem, describeProblem } from './service-problems';
+import { ConfigError, describeProblem } from './service-problems';
+import { setUpSession } from './service-session';
 import { deregisterAgent, sweepDeadAgents, SweptAgent } from './sql/agents';
 import { clientDb, Db } from './sql/db';
-import { listenForJobChanges } from './sql/listen';
-import { checkSchema, Schema } from './sql/schema';
+import { Schema } from './sql/schema';
 import { sleep } from './timers';
 
 /** The service connection is down (a reconnect is under way) or closed. */
@@ -224,13 +223,16 @@ export class ServiceConnection implements Db {
   private async connect(): Promise<void> {
     const client = await this.open();
     try {
-      const dbLabel = this.options.params.dbname ? `database "${this.options.params.dbname}"` : 'the database';
-      const schema = await checkSchema(clientDb(client), dbLabel);
-      if ('problem' in schema) throw new DatabaseProblem(schema.problem);
-      this.schema = schema;
-      // Listen before the loop's first probe on this connection, so no later change goes unheard.
-      await listenForJobChanges(client, () => this.hooks.jobsChanged(), () => this.hooks.stopRequested?.());
-      await this.register(client);
+      await setUpSession(client, {
+        options: this.options,
+        hooks: this.hooks,
+        logger: this.logger,
+        previousPid: this.pid,
+        schemaFound: (schema) => (this.schema = schema),
+        leaseSeconds: () => this.leaseSeconds,
+        registeredAs: (pid) => (this.pid = pid),
+        swept: (swept) => this.reportSwept(swept),
+      });
     } catch (e) {
       await client.end().catch(() => {});
       throw e;
@@ -252,25 +254,6 @@ export class ServiceConnection implements Db {
     });
     this.config = config;
     return client;
-  }
-
-  private async register(client: Client): Promise<void> {
-    const previous = this.pid;
-    const reg = await register(clientDb(client), {
-      station: this.options.station,
-      leaseSeconds: this.leaseSeconds,
-      previous,
-      running: previous === null ? [] : this.hooks.runningJobs(),
-    });
-    this.pid = reg.pid;
-    this.reportSwept(reg.swept);
-    if (previous === null) this.logger.debug(`registered as agent pid ${reg.pid} on station "${this.options.station}"`);
-    else this.logger.warn(`registered again as agent pid ${reg.pid} (was ${previous}); kept ${reg.kept.length} running job(s)`);
-    if (reg.lost.length) {
-      this.logger.error(`job(s) ${reg.lost.join(', ')} were recorded aborted by another agent while this agent was away; stopping them`);
-      this.hooks.jobsLost(reg.lost);
-    }
-    this.hooks.registered?.(reg.pid);
   }
 
   private lost(client: Client, e: unknown): void {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: sets up what is missing, then runs jest against scratch clusters.
+# The whole test suite: sets up what is missing, type-checks and lints (agent, scripts, tests),
+# then runs jest: the unit project (no cluster), then the integration one against scratch clusters.
 # Extra arguments go to jest (e.g. scripts/test.sh test/extension). A full run (no arguments, no
 # PG_MAJOR) then runs the PostgreSQL matrix (scripts/test-matrix.sh) on the other majors;
 # PG_MAJOR=17 scripts/test.sh runs the whole suite on 17 alone.
@@ -9,6 +10,8 @@ matrix=no
 [ $# -gt 0 ] || [ -n "${PG_MAJOR:-}" ] || matrix=yes
 source scripts/pg-env.sh
 bash scripts/setup.sh
+npm run --silent typecheck
+npm run --silent lint
 # pgAgent 4.2's own agent, for the tests that run ours beside it.
 PGAGENT_CPP_BINARY=$(bash scripts/upstream-pgagent.sh)
 export PGAGENT_CPP_BINARY

@@ -4,7 +4,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { countChildren, ProcSnapshot, readProc } from './procstats';
-import { sleep } from './wait';
+import { AgentExit, AgentProcess } from '../../test/helpers/agent-process';
 
 export type AgentName = 'ours' | 'upstream';
 
@@ -16,44 +16,38 @@ export interface AgentFlags {
 
 export interface AgentKind {
   name: AgentName;
-  start(conninfo: string, flags: AgentFlags, logPath: string): AgentProcess;
+  start(conninfo: string, flags: AgentFlags, logPath: string): BenchAgent;
 }
 
 /** Agents still running, so an interrupted bench can kill them all on its way out. */
-const live = new Set<AgentProcess>();
+const live = new Set<BenchAgent>();
 
 export function killLiveAgents(): void {
   for (const a of live) a.signal('SIGKILL');
 }
 
-export class AgentProcess {
-  readonly pid: number;
-  private exitCode: number | null | undefined; // undefined while running
-  /** Date.now() when it exited. */
-  exitedAt: number | undefined;
-  private readonly exited: Promise<void>;
-
-  constructor(readonly kind: AgentName, private readonly child: ChildProcess, readonly logPath: string) {
+/** A bench agent: which one it is, its resource use, and a stop that never hangs the bench. */
+export class BenchAgent extends AgentProcess {
+  constructor(
+    readonly kind: AgentName,
+    child: ChildProcess,
+    logPath: string,
+  ) {
     if (child.pid === undefined) throw new Error(`${kind}: the agent did not start`);
-    this.pid = child.pid;
+    super(child, logPath);
     live.add(this);
-    this.exited = new Promise((resolve) =>
-      child.once('exit', (code, signal) => {
-        this.exitCode = code ?? (signal ? -1 : null);
-        this.exitedAt = Date.now();
-        live.delete(this);
-        resolve();
-      }),
-    );
-  }
-
-  signal(sig: NodeJS.Signals): void {
-    if (this.exitCode === undefined) this.child.kill(sig);
+    void this.exited.then(() => live.delete(this));
   }
 
   /** undefined while running; the exit code (-1 for a signal) once it has exited. */
   get exit(): number | null | undefined {
-    return this.exitCode;
+    const status = this.exitStatus;
+    return status && (status.code ?? (status.signal ? -1 : null));
+  }
+
+  /** Date.now() when it exited. */
+  get exitedAt(): number | undefined {
+    return this.exitStatus?.at;
   }
 
   proc(): ProcSnapshot | undefined {
@@ -64,39 +58,22 @@ export class AgentProcess {
     return countChildren(this.pid);
   }
 
-  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
-  async stop(graceMs = 15_000): Promise<void> {
-    this.signal('SIGTERM');
-    if (await this.waitExit(graceMs)) return;
-    await this.kill9();
+  /** SIGTERM, then SIGKILL if it has not exited after graceMs. */
+  override stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<AgentExit> {
+    return super.stop(signal, graceMs);
   }
 
   async kill9(): Promise<void> {
-    this.signal('SIGKILL');
-    await this.exited;
-  }
-
-  /** True if the process exited within ms. */
-  async waitExit(ms: number): Promise<boolean> {
-    await Promise.race([this.exited, sleep(ms)]);
-    return this.exitCode !== undefined;
-  }
-
-  log(): string {
-    try {
-      return fs.readFileSync(this.logPath, 'utf8');
-    } catch {
-      return '';
-    }
+    await super.stop('SIGKILL');
   }
 }
 
-function launch(kind: AgentName, file: string, args: string[], logPath: string): AgentProcess {
+function launch(kind: AgentName, file: string, args: string[], logPath: string): BenchAgent {
   const fd = fs.openSync(logPath, 'a');
   try {
     const child = spawn(file, args, { stdio: ['ignore', fd, fd], cwd: '/' });
     child.on('error', () => undefined); // surfaces as an exit / failed registration
-    return new AgentProcess(kind, child, logPath);
+    return new BenchAgent(kind, child, logPath);
   } finally {
     fs.closeSync(fd);
   }

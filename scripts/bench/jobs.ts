@@ -2,7 +2,7 @@
 // with them. Due instants are kept in public.bench_due so every latency is computed by the
 // server's clock, at microsecond precision.
 import { BenchDb } from './db';
-import { waitFor } from './wait';
+import { poll } from '../../test/helpers/wait';
 
 export interface Step {
   kind: 's' | 'b';
@@ -61,7 +61,7 @@ export async function isDrained(db: BenchDb): Promise<boolean> {
 }
 
 export async function waitDrained(db: BenchDb, timeoutMs: number): Promise<boolean> {
-  return (await waitFor(async () => ((await isDrained(db)) ? true : undefined), timeoutMs, 200)) ?? false;
+  return (await poll(async () => ((await isDrained(db)) ? true : undefined), timeoutMs, 200)) ?? false;
 }
 
 export interface Outcome {

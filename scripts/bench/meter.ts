@@ -1,9 +1,9 @@
 // Measures agents while a scenario runs: CPU seconds used in the window, peak RSS, peak threads
 // and child processes (from /proc), and peak server backends (from pg_stat_activity).
 import { Client } from 'pg';
-import { AgentProcess } from './agents';
+import { BenchAgent } from './agents';
 import { ProcSnapshot } from './procstats';
-import { sleep } from './wait';
+import { sleep } from '../../test/helpers/wait';
 
 export interface Usage {
   /** CPU seconds of the agent processes themselves during the window. */
@@ -28,7 +28,7 @@ export interface Meter {
 const INTERVAL_MS = 100;
 
 /** Starts sampling; `sampler` is a dedicated connection the meter ends when stopped. */
-export function startMeter(procs: AgentProcess[], roles: string[], sampler: Client): Meter {
+export function startMeter(procs: BenchAgent[], roles: string[], sampler: Client): Meter {
   const first = new Map<number, ProcSnapshot>();
   const last = new Map<number, ProcSnapshot>();
   const peak = { rss: 0, threads: 0, children: 0, backends: 0, server: 0 };

@@ -1,11 +1,11 @@
 // One measured run: a fresh database, agents started on it (each waited for until it has
 // registered in pga_jobagent), and everything stopped and dropped afterwards.
 import * as path from 'path';
-import { AgentFlags, AgentKind, AgentName, AgentProcess } from './agents';
+import { AgentFlags, AgentKind, AgentName, BenchAgent } from './agents';
 import { BenchContext } from './context';
 import { BenchDb } from './db';
 import { startMeter, Meter } from './meter';
-import { waitFor } from './wait';
+import { poll } from '../../test/helpers/wait';
 
 const REGISTER_TIMEOUT_MS = 20_000;
 let instances = 0;
@@ -13,7 +13,7 @@ let instances = 0;
 export interface RunningAgent {
   kind: AgentName;
   role: string;
-  proc: AgentProcess;
+  proc: BenchAgent;
   /** The backend pid of its service connection (its pga_jobagent.jagpid). */
   servicePid: number;
 }
@@ -41,10 +41,10 @@ export class Session {
     await this.ctx.bench.ensureRole(role);
     const logPath = path.join(this.ctx.logDir, `${this.label}-${role}.log`);
     const proc = kind.start(this.db.conninfo(role), flags, logPath);
-    const pid = await waitFor(async () => (proc.exit !== undefined ? -1 : registeredPid(this.db, role)), REGISTER_TIMEOUT_MS);
+    const pid = await poll(async () => (proc.exit !== undefined ? -1 : registeredPid(this.db, role)), REGISTER_TIMEOUT_MS);
     if (pid === undefined || pid < 0) {
       await proc.stop();
-      const tail = proc.log().trim().split('\n').slice(-5).join(' | ');
+      const tail = proc.log.trim().split('\n').slice(-5).join(' | ');
       const why = pid === undefined ? `did not register within ${REGISTER_TIMEOUT_MS / 1000} s` : `exited (${proc.exit})`;
       throw new AgentStartError(`${kind.name} ${why}: ${tail || 'no output'}`);
     }

@@ -3,9 +3,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Client } from 'pg';
-import { startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { createJob, runNow, waitForRunningStep, waitForRuns } from './fixtures';
+import { waitFor } from '../helpers/wait';
 
 // Superusers ignore connection limits, so the step logs in as a role allowed one connection.
 const ROLE = `busy_${process.pid}`;

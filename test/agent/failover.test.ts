@@ -7,9 +7,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Cluster, runAsServerUser, startCluster } from '../../scripts/cluster';
-import { AgentProcess, startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { AgentProcess, startAgent, stopAllAgents } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
 import { clusterJobDb, createJob, runNow, runsOf, waitForRuns, waitForRunningStep } from './fixtures';
+import { waitFor } from '../helpers/wait';
 
 const DB = 'ha';
 let primary: Cluster;

@@ -1,8 +1,8 @@
 // Jobs for the agent's tests, written as pgAdmin writes them, and their runs as the agent logs them.
 import { Client } from 'pg';
 import { Cluster } from '../../scripts/cluster';
-import { waitFor } from '../helpers/agent-process';
 import { TestDatabase } from '../helpers/db';
+import { waitFor } from '../helpers/wait';
 
 /** What the fixtures need of a database: a TestDatabase, or one on a test's own cluster. */
 export type JobDb = Pick<TestDatabase, 'name' | 'connect' | 'query'>;

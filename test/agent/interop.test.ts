@@ -4,9 +4,10 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
-import { startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { createJob, runNow, runsOf, waitForRunningStep } from './fixtures';
+import { waitFor } from '../helpers/wait';
 
 const CPP_AGENT = process.env.PGAGENT_CPP_BINARY ?? '/usr/bin/pgagent';
 const maybe = process.env.PGAGENT_CPP_BINARY || fs.existsSync(CPP_AGENT) ? describe : describe.skip;

@@ -166,7 +166,7 @@ describe('SQL steps', () => {
     expect(step.jsloutput).toContain('ERROR:  P0001: it broke');
     expect(step.jsloutput).toContain('DETAIL:  the detail');
     expect(step.jsloutput).toContain('HINT:  the hint');
-    expect(step.jsloutput).toMatch(/CONTEXT:  PL\/pgSQL function inline_code_block line 1 at RAISE/);
+    expect(step.jsloutput).toMatch(/CONTEXT: {2}PL\/pgSQL function inline_code_block line 1 at RAISE/);
   });
 
   test('rows selected are counted, not kept (the agent does not buffer them)', async () => {

@@ -2,10 +2,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { createJob, runNow, runsOf, stepBackendPid, waitForRuns, waitForRunningStep } from './fixtures';
 import { processAlive } from '../../scripts/cluster';
+import { waitFor } from '../helpers/wait';
 
 const dbs: TestDatabase[] = [];
 let tmp: string;

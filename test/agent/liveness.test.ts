@@ -5,9 +5,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AgentProcess, startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { AgentProcess, startAgent, stopAllAgents } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { createJob, runNow, runsOf, waitForRuns, waitForRunningStep } from './fixtures';
+import { waitFor } from '../helpers/wait';
 
 const dbs: TestDatabase[] = [];
 const stopped: AgentProcess[] = [];

@@ -8,9 +8,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { connect, connectionPlan, ConnParams, HostPool, parseConninfo } from '../../agent/libpq';
 import { Cluster, freePort, runAsServerUser, startCluster } from '../../scripts/cluster';
-import { startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
 import { clusterJobDb, createJob, JobDb, runNow, waitForRuns } from './fixtures';
+import { waitFor } from '../helpers/wait';
 
 let primary: Cluster;
 let standby: Cluster;

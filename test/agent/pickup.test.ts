@@ -4,9 +4,10 @@
 // An idle poll is one statement, counted in the server log (log_statement for the test database).
 import * as fs from 'fs';
 import * as path from 'path';
-import { startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { createJob, runNow, waitForRuns } from './fixtures';
+import { waitFor } from '../helpers/wait';
 
 const STARTED = /pgagent started: agent pid (\d+)/;
 const SELECT_ONE = [{ code: 'SELECT 1' }];

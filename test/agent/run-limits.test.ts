@@ -1,10 +1,11 @@
 // Limits a step must not break: memory whatever it selects, shutdown while a step is stuck
 // connecting, agents that refuse batch steps, and what the log says about a failed step.
 import * as net from 'net';
-import { AgentProcess, startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { AgentProcess, startAgent, stopAllAgents } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { createJob, runNow, StepRun, waitForRuns, waitForRunningStep } from './fixtures';
 import { peakRssMb, resetPeakRss } from './memory';
+import { waitFor } from '../helpers/wait';
 
 let db: TestDatabase;
 

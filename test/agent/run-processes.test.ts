@@ -5,9 +5,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { createJob, runNow, waitForRuns, waitForRunningStep } from './fixtures';
+import { waitFor } from '../helpers/wait';
 
 let db: TestDatabase;
 let tmp: string;

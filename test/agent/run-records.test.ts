@@ -7,10 +7,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
-import { AgentProcess, startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { AgentProcess, startAgent, stopAllAgents } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { createJob, runNow, runsOf, stepBackendPid, waitForRuns, waitForRunningStep } from './fixtures';
 import { processAlive } from '../../scripts/cluster';
+import { waitFor } from '../helpers/wait';
 
 let db: TestDatabase;
 let agent: AgentProcess;

@@ -5,8 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Cluster, startCluster } from '../../scripts/cluster';
-import { AgentProcess, startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { AgentProcess, startAgent, stopAllAgents } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
+import { waitFor } from '../helpers/wait';
 
 const RETRY = ['-r', '10'];
 let cluster: Cluster;

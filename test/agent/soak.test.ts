@@ -9,8 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
 import { Cluster, processAlive, startCluster } from '../../scripts/cluster';
-import { startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
+import { waitFor } from '../helpers/wait';
 
 const FULL = process.env.PGAGENT_SOAK === 'full';
 const JOBS = FULL ? 500 : 60;

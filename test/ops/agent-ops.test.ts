@@ -3,11 +3,12 @@
 // history retention applied once beside a second agent.
 import { Client } from 'pg';
 import { Cluster, freePort, startCluster } from '../../scripts/cluster';
-import { startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { createJob, runNow, waitForRuns } from '../agent/fixtures';
 import { Receiver, startReceiver } from './support';
+import { waitFor } from '../helpers/wait';
 
 afterAll(() => stopAllAgents());
 

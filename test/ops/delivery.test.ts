@@ -6,7 +6,8 @@ import * as path from 'path';
 import { runWithStdin } from '../../agent/notify/command';
 import { DeliveryQueue } from '../../agent/notify/delivery-queue';
 import { parseWebhookUrl, postJson } from '../../agent/notify/webhook';
-import { memoryLogger, Receiver, startReceiver, until } from './support';
+import { waitFor } from '../helpers/wait';
+import { memoryLogger, Receiver, startReceiver } from './support';
 
 const fast = { capacity: 5, attempts: 3, firstDelayMs: 10, maxDelayMs: 40 };
 let receiver: Receiver;
@@ -28,7 +29,7 @@ test('failed deliveries are retried with back-off until one succeeds', async () 
   receiver.statuses.push(503, 502);
   const queue = new DeliveryQueue<string>('test', (b, s) => postJson(receiver.url, b, 5000, s), fast, logger);
   queue.push('{"run":1}');
-  await until(() => queue.delivered === 1, 20000, 'delivery');
+  await waitFor(() => queue.delivered === 1, { intervalMs: 20, what: 'delivery' });
   expect(receiver.bodies).toEqual(['{"run":1}', '{"run":1}', '{"run":1}']);
   expect(logger.lines.filter((l) => l.includes('try'))).toHaveLength(2);
   await queue.close();
@@ -57,7 +58,7 @@ test('after the last try an item is given up with an error line, and the next on
   const queue = new DeliveryQueue<string>('test', (b, s) => postJson(receiver.url, b, 5000, s), fast, logger);
   queue.push('first');
   queue.push('second');
-  await until(() => queue.delivered === 1 && queue.failed === 1, 20000, 'delivery');
+  await waitFor(() => queue.delivered === 1 && queue.failed === 1, { intervalMs: 20, what: 'delivery' });
   expect(receiver.bodies).toEqual(['first', 'first', 'first', 'second']);
   expect(logger.lines.some((l) => l.startsWith('ERROR test: giving up after 3 tries'))).toBe(true);
   await queue.close();

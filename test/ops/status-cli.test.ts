@@ -3,8 +3,9 @@
 import { execFile } from 'child_process';
 import * as path from 'path';
 import { promisify } from 'util';
-import { startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
+import { waitFor } from '../helpers/wait';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'agent', 'cli.js');
 const run = promisify(execFile);

@@ -11,7 +11,7 @@ export interface MemoryLogger extends Logger {
 export function memoryLogger(): MemoryLogger {
   const lines: string[] = [];
   const add = (level: string) => (msg: string) => void lines.push(`${level} ${msg}`);
-  return { lines, error: add('ERROR'), warn: add('WARNING'), debug: add('DEBUG'), reopen: () => {}, close: async () => {} };
+  return { lines, error: add('ERROR'), warn: add('WARNING'), debug: add('DEBUG'), reopen: () => true, close: async () => {} };
 }
 
 export interface Receiver {
@@ -41,13 +41,4 @@ export async function startReceiver(): Promise<Receiver> {
     statuses,
     close: () => new Promise((r) => server.close(() => r())),
   };
-}
-
-/** Waits until cond() holds, checking every 20 ms; fails after timeoutMs. */
-export async function until(cond: () => boolean, timeoutMs = 20000, what = 'the condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not hold within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

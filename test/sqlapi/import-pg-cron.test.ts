@@ -1,7 +1,7 @@
 // pgagent.import_pg_cron() against the real pg_cron (Debian's postgresql-15-cron), in a
 // scratch cluster of its own that preloads it. Without pg_cron the function is still
 // installed and says what is missing.
-import { Client, Notice } from 'pg';
+import { Client } from 'pg';
 import { Cluster, startCluster } from '../../scripts/cluster';
 import { CLUSTER_PREFIX } from '../helpers/constants';
 import { createTestDatabase } from '../helpers/db';
@@ -19,7 +19,7 @@ beforeAll(async () => {
   cluster.psql("ALTER DATABASE postgres SET timezone = 'UTC'");
   client = new Client(cluster.clientConfig('postgres'));
   await client.connect();
-  client.on('notice', (n: Notice) => notices.push(n.message ?? ''));
+  client.on('notice', (n) => notices.push(n.message ?? ''));
   await client.query('CREATE EXTENSION pg_cron');
   await client.query('CREATE EXTENSION pgagent');
 }, 120_000);

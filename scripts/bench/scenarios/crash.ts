@@ -8,7 +8,7 @@ import { BenchDb } from '../db';
 import { createJobs, runNow, runNowLatencies, STEPS } from '../jobs';
 import { label, num } from '../report';
 import { failed, perAgent, registeredPid, RunningAgent, Session, withSession } from '../session';
-import { waitFor } from '../wait';
+import { poll } from '../../../test/helpers/wait';
 
 /** Three of our default polls (10 s) and more than six of pgAgent's (5 s). */
 const CLEANUP_TIMEOUT_MS = 35_000;
@@ -39,7 +39,7 @@ async function runState(db: BenchDb, jobid: number): Promise<RunState> {
 async function startLongJob(s: Session, agent: RunningAgent): Promise<number> {
   const [job] = await createJobs(s.db, 1, STEPS.sleep30);
   await runNow(s.db, [job]);
-  const running = await waitFor(async () => {
+  const running = await poll(async () => {
     const [r] = await s.db.query<{ ok: boolean }>(
       `SELECT j.jobagentid = $2 AND EXISTS (SELECT 1 FROM pgagent.pga_joblog l JOIN pgagent.pga_jobsteplog sl ON sl.jsljlgid = l.jlgid
                                             WHERE l.jlgjobid = j.jobid AND sl.jslstatus = 'r') AS ok
@@ -54,7 +54,7 @@ async function startLongJob(s: Session, agent: RunningAgent): Promise<number> {
 
 /** Milliseconds until the run is no longer 'r' and the job is unclaimed; undefined on timeout. */
 async function timeToCleanup(db: BenchDb, job: number, from: number, timeoutMs: number): Promise<number | undefined> {
-  return waitFor(async () => {
+  return poll(async () => {
     const r = await runState(db, job);
     return r.free && r.status !== 'r' ? Date.now() - from : undefined;
   }, timeoutMs);
@@ -92,7 +92,7 @@ async function killThenStart(ctx: BenchContext, kind: AgentKind): Promise<KillRe
     const t0 = Date.now();
     await a.proc.kill9();
     // A new agent only sees the dead one once its service backend has gone.
-    await waitFor(async () => ((await backendGone(s.db, a.servicePid)) ? true : undefined), 10_000);
+    await poll(async () => ((await backendGone(s.db, a.servicePid)) ? true : undefined), 10_000);
     const t1 = Date.now();
     await s.start(kind);
     const ms = await timeToCleanup(s.db, job, t0, CLEANUP_TIMEOUT_MS);
@@ -123,18 +123,18 @@ async function restartMidJob(ctx: BenchContext, kind: AgentKind): Promise<Restar
     const a = await s.start(kind, { retry: 10 });
     const [probe] = await createJobs(s.db, 1, STEPS.select);
     const job = await startLongJob(s, a);
-    const logBefore = a.proc.log().length;
+    const logBefore = a.proc.log.length;
     const t0 = Date.now();
     s.db.cluster.restart();
     const t1 = Date.now();
     await s.db.close(); // its connection died with the server
     await runNow(s.db, [probe]);
-    const reregistered = await waitFor(async () => {
+    const reregistered = await poll(async () => {
       if (a.proc.exit !== undefined) return null;
       const pid = await registeredPid(s.db, a.role);
       return pid !== undefined && pid !== a.servicePid ? Date.now() - t1 : undefined;
     }, RECOVERY_TIMEOUT_MS);
-    const picked = await waitFor(async () => {
+    const picked = await poll(async () => {
       if (a.proc.exit !== undefined) return null;
       const [lat] = await runNowLatencies(s.db, [probe]);
       return lat;
@@ -148,7 +148,7 @@ async function restartMidJob(ctx: BenchContext, kind: AgentKind): Promise<Restar
       reregisteredSeconds: reregistered == null ? null : reregistered / 1000,
       probePickupSeconds: picked ?? null,
       interrupted: await runState(s.db, job),
-      logLines: keyLines(a.proc.log().slice(logBefore)),
+      logLines: keyLines(a.proc.log.slice(logBefore)),
     };
   });
 }

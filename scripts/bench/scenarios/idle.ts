@@ -7,7 +7,7 @@ import { Scenario } from '../context';
 import { Usage } from '../meter';
 import { label, num, ratioLine } from '../report';
 import { RunningAgent, withSessions } from '../session';
-import { sleep } from '../wait';
+import { sleep } from '../../../test/helpers/wait';
 
 interface Config {
   name: string;

@@ -8,7 +8,7 @@ import { createJobs, runNow, runNowLatencies, scheduledLatencies, STEPS } from '
 import { fmtQuantiles, label, ratioLine } from '../report';
 import { failed, perAgent, withSession } from '../session';
 import { quantiles, Quantiles } from '../stats';
-import { msToNextMinute, sleep, waitFor } from '../wait';
+import { msToNextMinute, sleep, poll } from '../../../test/helpers/wait';
 
 const SCHEDULED_JOBS = 3;
 /** Longest wait after the last due instant: above either agent's default poll (10 s). */
@@ -57,7 +57,7 @@ async function measure(ctx: BenchContext, kind: AgentKind, phase: Phase): Promis
       await runNowLatencies(s.db),
       await scheduledLatencies(s.db, scheduledIds, firstBoundary),
     ];
-    await waitFor(
+    await poll(
       async () => ((await samples()).flat().length >= expected ? true : undefined),
       start + lastDue + SETTLE_MS - Date.now(),
       250,

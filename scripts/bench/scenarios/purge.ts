@@ -10,7 +10,7 @@ import { createJobs, runNow, runNowLatencies } from '../jobs';
 import { fmtQuantiles, label, num } from '../report';
 import { withSession } from '../session';
 import { quantiles, Quantiles } from '../stats';
-import { sleep, waitFor } from '../wait';
+import { sleep, poll } from '../../../test/helpers/wait';
 
 const HISTORY_JOBS = 200;
 const PICKUP_EVERY_MS = 100;
@@ -51,7 +51,7 @@ async function pickupWhile(db: BenchDb, probes: number[], busy: () => boolean): 
     await runNow(db, [probes[i % probes.length]]);
     await sleep(PICKUP_EVERY_MS);
   }
-  await waitFor(async () => ((await runNowLatencies(db, probes)).length > 0 ? true : undefined), 30_000);
+  await poll(async () => ((await runNowLatencies(db, probes)).length > 0 ? true : undefined), 30_000);
   await sleep(2000);
   return quantiles(await runNowLatencies(db, probes));
 }

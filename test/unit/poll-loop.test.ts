@@ -1,12 +1,11 @@
 // The poll loop's decisions (what to run after a probe), against a scripted PollDb: fast, no
 // cluster. The statements themselves are tested against real servers in the other files.
 import { ClaimedJob } from '../../agent/job-runner';
-import { Logger } from '../../agent/logger';
 import { PollDb, PollLoop } from '../../agent/loop';
 import { Probe } from '../../agent/sql/poll';
-import { waitFor } from '../helpers/agent-process';
+import { waitFor } from '../helpers/wait';
+import { quietLogger } from '../helpers/loggers';
 
-const quiet: Logger = { error: () => {}, warn: () => {}, debug: () => {}, reopen: () => {}, close: async () => {} };
 const IDLE: Probe = { registered: true, zombies: false, due: false, seconds: null };
 
 class ScriptedDb implements PollDb {
@@ -44,7 +43,7 @@ async function runUntil(db: ScriptedDb, opts: { running?: number; maxJobs?: numb
   const started: ClaimedJob[] = [];
   const loop = new PollLoop(
     { station: 'here', pollSeconds: opts.pollSeconds ?? 60, maxJobs: opts.maxJobs ?? 10 },
-    { db, logger: quiet, running: () => opts.running ?? 0, startRun: (job) => started.push(job) },
+    { db, logger: quietLogger, running: () => opts.running ?? 0, startRun: (job) => started.push(job) },
   );
   const done = loop.run();
   await waitFor(cond, { timeoutMs: 5_000, what: 'the loop', context: () => db.calls.join(', ') });
