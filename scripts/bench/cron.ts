@@ -7,7 +7,7 @@ import * as path from 'path';
 import { Client } from 'pg';
 import { BenchCluster } from './db';
 import { readProc } from './procstats';
-import { msToNextMinute, sleep, waitFor } from './wait';
+import { msToNextMinute, poll, sleep } from '../../test/helpers/wait';
 
 /** Where pg_cron keeps its tables; cron.database_name's default. */
 export const CRON_DB = 'postgres';
@@ -81,7 +81,7 @@ export class CronBench {
   /** Waits until n runs since `due` have started (ended too, with `ended`); returns them. */
   async waitRuns(due: Date, n: number, ended: boolean, timeoutMs: number): Promise<CronRun[]> {
     const enough = (rs: CronRun[]): boolean => rs.filter((r) => !ended || (r.status !== 'running' && r.status !== 'starting')).length >= n;
-    return (await waitFor(async () => {
+    return (await poll(async () => {
       const rs = await this.runs(due).catch(() => undefined); // undefined while the server restarts
       return rs && enough(rs) ? rs : undefined;
     }, timeoutMs, 200)) ?? (await this.runs(due));
@@ -89,7 +89,7 @@ export class CronBench {
 
   /** The backend pid of pg_cron's launcher (a background worker), once it runs. */
   async launcherPid(timeoutMs = 30_000): Promise<number | undefined> {
-    return waitFor(async () => {
+    return poll(async () => {
       const rows = await this.bench
         .admin<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE backend_type = 'pg_cron launcher'`)
         .catch(() => []);

@@ -2,7 +2,8 @@
 // failing with max_retries => 2 gets three attempts at the back-off, then its schedule again,
 // whether our agent or (order of statements as pgAgent 4.2's) another finishes its runs; a job
 // with misfire => 'skip' found 10 minutes late does not run the missed slot and says why.
-import { startAgent, stopAllAgents, waitFor } from '../helpers/agent-process';
+import { startAgent, stopAllAgents } from '../helpers/agent-process';
+import { waitFor } from '../helpers/wait';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { createJob, runNow, runsOf, waitForRuns } from '../agent/fixtures';
 import { alterJob, hourlyFarFromNow, scheduledSlot } from './support';

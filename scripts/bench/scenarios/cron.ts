@@ -6,7 +6,7 @@ import { BenchContext, Scenario } from '../context';
 import { CRON_DB, CronBench, CronRun, cpuSeconds } from '../cron';
 import { label, num } from '../report';
 import { quantiles, Quantiles } from '../stats';
-import { msToNextMinute, sleep, waitFor } from '../wait';
+import { msToNextMinute, poll, sleep } from '../../../test/helpers/wait';
 
 /** A minute's wait for the tick, plus time for its runs. */
 const TICK_TIMEOUT_MS = 75_000;
@@ -91,14 +91,14 @@ async function restart(ctx: BenchContext, cron: CronBench, waitNextRun: boolean)
   const back = Date.now();
   const launcherBack = (await cron.launcherPid()) === undefined ? null : (Date.now() - back) / 1000;
   // The launcher records what the restart interrupted once it runs again.
-  const [interrupted] = (await waitFor(async () => {
+  const [interrupted] = (await poll(async () => {
     const rs = await cron.runs(due);
     return rs[0] && rs[0].status !== 'running' ? rs : undefined;
   }, 15_000)) ?? (await cron.runs(due));
   let nextRunAfterSeconds: number | null = null;
   if (waitNextRun) {
     const next = new Date(due.getTime() + Math.ceil((back - due.getTime()) / 60_000) * 60_000);
-    const [run] = await waitFor(async () => {
+    const [run] = await poll(async () => {
       const rs = await cron.runs(next);
       return rs.length ? rs : undefined;
     }, msToNextMinute(15_000)) ?? [];
