@@ -73,27 +73,95 @@ export function parseCommandLine(argv: string[]): CommandLine {
   const parser = yargs()
     .scriptName('pgagent')
     .usage('Usage: pgagent [options] <connect string>')
-    .parserConfiguration({ 'parse-positional-numbers': false, 'dot-notation': false, 'duplicate-arguments-array': false })
+    .parserConfiguration({
+      'parse-positional-numbers': false,
+      'dot-notation': false,
+      'duplicate-arguments-array': false,
+    })
     .version(false)
     .options({
-      f: { alias: 'foreground', type: 'boolean', default: false, describe: 'run in the foreground (do not detach)' },
-      t: { alias: 'poll', type: 'string', describe: `seconds between polls when nothing is due sooner (>= 1)`, default: String(DEFAULTS.pollSeconds) },
-      r: { alias: 'retry', type: 'string', describe: 'seconds between reconnect attempts after a lost connection (>= 10)', default: String(DEFAULTS.retrySeconds) },
+      f: {
+        alias: 'foreground',
+        type: 'boolean',
+        default: false,
+        describe: 'run in the foreground (do not detach)',
+      },
+      t: {
+        alias: 'poll',
+        type: 'string',
+        describe: `seconds between polls when nothing is due sooner (>= 1)`,
+        default: String(DEFAULTS.pollSeconds),
+      },
+      r: {
+        alias: 'retry',
+        type: 'string',
+        describe: 'seconds between reconnect attempts after a lost connection (>= 10)',
+        default: String(DEFAULTS.retrySeconds),
+      },
       s: { alias: 'log-file', type: 'string', describe: 'log file, appended to (default: standard output)' },
-      l: { alias: 'log-level', type: 'string', describe: 'log level: 0 errors, 1 also warnings, 2 also debug', default: String(DEFAULTS.logLevel) },
+      l: {
+        alias: 'log-level',
+        type: 'string',
+        describe: 'log level: 0 errors, 1 also warnings, 2 also debug',
+        default: String(DEFAULTS.logLevel),
+      },
       v: { alias: 'version', type: 'boolean', describe: 'print the version and exit' },
-      'log-format': { type: 'string', choices: ['text', 'json'], default: DEFAULTS.logFormat, describe: 'log line format' },
-      'max-jobs': { type: 'string', default: String(DEFAULTS.maxJobs), describe: 'jobs run at once; due jobs beyond it stay for other agents' },
-      hostname: { type: 'string', describe: 'station name for jobs pinned to a host (default: this host name)' },
-      pidfile: { type: 'string', describe: "write the agent's pid to this file, removed on exit; refuse to start if it names a running process" },
-      'shutdown-grace': { type: 'string', default: String(DEFAULTS.shutdownGraceSeconds), describe: 'seconds running jobs get to finish on SIGTERM/SIGINT before they are cancelled' },
+      'log-format': {
+        type: 'string',
+        choices: ['text', 'json'],
+        default: DEFAULTS.logFormat,
+        describe: 'log line format',
+      },
+      'max-jobs': {
+        type: 'string',
+        default: String(DEFAULTS.maxJobs),
+        describe: 'jobs run at once; due jobs beyond it stay for other agents',
+      },
+      hostname: {
+        type: 'string',
+        describe: 'station name for jobs pinned to a host (default: this host name)',
+      },
+      pidfile: {
+        type: 'string',
+        describe:
+          "write the agent's pid to this file, removed on exit; refuse to start if it names a running process",
+      },
+      'shutdown-grace': {
+        type: 'string',
+        default: String(DEFAULTS.shutdownGraceSeconds),
+        describe: 'seconds running jobs get to finish on SIGTERM/SIGINT before they are cancelled',
+      },
       // yargs reads --no-batch as batch=false.
-      http: { type: 'string', describe: 'serve /livez, /readyz and /metrics (Prometheus) on [ADDR:]PORT; ADDR defaults to 127.0.0.1' },
-      'notify-webhook': { type: 'string', describe: "POST each ended run's JSON (pgagent.run_summary) to this http(s) URL" },
-      'notify-command': { type: 'string', describe: "run this shell command with each ended run's JSON on its standard input" },
-      'notify-on': { type: 'string', choices: ['failures', 'all'], default: 'failures', describe: 'which ended runs to notify of: failed and aborted ones, or all' },
-      'history-interval': { type: 'string', default: String(DEFAULTS.historyIntervalSeconds), describe: 'seconds between applications of the database\'s pgagent.history_retention setting' },
-      batch: { type: 'boolean', default: true, describe: 'run batch (shell) steps; with --no-batch each is recorded failed, not run (see docs/security.md)' },
+      http: {
+        type: 'string',
+        describe:
+          'serve /livez, /readyz and /metrics (Prometheus) on [ADDR:]PORT; ADDR defaults to 127.0.0.1',
+      },
+      'notify-webhook': {
+        type: 'string',
+        describe: "POST each ended run's JSON (pgagent.run_summary) to this http(s) URL",
+      },
+      'notify-command': {
+        type: 'string',
+        describe: "run this shell command with each ended run's JSON on its standard input",
+      },
+      'notify-on': {
+        type: 'string',
+        choices: ['failures', 'all'],
+        default: 'failures',
+        describe: 'which ended runs to notify of: failed and aborted ones, or all',
+      },
+      'history-interval': {
+        type: 'string',
+        default: String(DEFAULTS.historyIntervalSeconds),
+        describe: "seconds between applications of the database's pgagent.history_retention setting",
+      },
+      batch: {
+        type: 'boolean',
+        default: true,
+        describe:
+          'run batch (shell) steps; with --no-batch each is recorded failed, not run (see docs/security.md)',
+      },
     })
     .help('help')
     .strictOptions()
@@ -129,7 +197,10 @@ export function parseCommandLine(argv: string[]): CommandLine {
       noBatch: args.batch === false,
       pidFile: absolutePath(args.pidfile, '--pidfile'),
       http: args.http === undefined ? undefined : parsed(parseHttpAddress(String(args.http))),
-      notifyWebhook: args['notify-webhook'] === undefined ? undefined : parsed(parseWebhookUrl(String(args['notify-webhook']))),
+      notifyWebhook:
+        args['notify-webhook'] === undefined
+          ? undefined
+          : parsed(parseWebhookUrl(String(args['notify-webhook']))),
       notifyCommand: notifyCommand(args['notify-command'], args['notify-webhook']),
       notifyOn: args['notify-on'] as 'failures' | 'all',
       historyIntervalSeconds: integer(args['history-interval'], '--history-interval', 1),
@@ -187,7 +258,10 @@ function splitAttachedValues(argv: string[]): string[] {
   const end = argv.indexOf('--');
   const options = end < 0 ? argv : argv.slice(0, end);
   const rest = end < 0 ? [] : argv.slice(end);
-  return [...options.flatMap((arg) => (/^-[trsl][^=]/.test(arg) ? [arg.slice(0, 2), arg.slice(2)] : [arg])), ...rest];
+  return [
+    ...options.flatMap((arg) => (/^-[trsl][^=]/.test(arg) ? [arg.slice(0, 2), arg.slice(2)] : [arg])),
+    ...rest,
+  ];
 }
 
 // As in pgAgent, the last of a repeated option wins. Options are read as strings so that

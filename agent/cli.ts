@@ -61,7 +61,9 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_FATAL;
   }
   if ('password' in params) {
-    logger.warn('the connect string holds a password, which other users can see (ps): use ~/.pgpass or PGPASSWORD');
+    logger.warn(
+      'the connect string holds a password, which other users can see (ps): use ~/.pgpass or PGPASSWORD',
+    );
   }
   try {
     if (!options.foreground) {
@@ -93,12 +95,16 @@ function sayHowItStarted(detached: Detached, retrySeconds: number): number {
     return EXIT_FATAL;
   }
   if (startup?.state === 'retrying') {
-    process.stderr.write(`pgagent: warning: running in the background as pid ${pid}, retrying every ${retrySeconds} s: ${startup.reason}\n`);
+    process.stderr.write(
+      `pgagent: warning: running in the background as pid ${pid}, retrying every ${retrySeconds} s: ${startup.reason}\n`,
+    );
   } else if (!startup && exitCode !== undefined) {
     process.stderr.write(`pgagent: the agent exited at start-up (exit code ${exitCode}); see the log\n`);
     return EXIT_FATAL;
   } else if (!startup) {
-    process.stderr.write(`pgagent: warning: running in the background as pid ${pid}, not connected after ${DETACH_WAIT_MS / 1000} s; see the log\n`);
+    process.stderr.write(
+      `pgagent: warning: running in the background as pid ${pid}, not connected after ${DETACH_WAIT_MS / 1000} s; see the log\n`,
+    );
   }
   return EXIT_OK;
 }

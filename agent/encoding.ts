@@ -4,7 +4,10 @@
 // k log n questions, and only when a write has already been refused.
 
 /** text with every character that fits() refuses replaced by '?'. */
-export async function replaceUnstorable(text: string, fits: (s: string) => Promise<boolean>): Promise<string> {
+export async function replaceUnstorable(
+  text: string,
+  fits: (s: string) => Promise<boolean>,
+): Promise<string> {
   // eslint-disable-next-line no-control-regex -- ASCII (all of it) is in every server encoding
   const candidates = [...new Set(text.replace(/[\x00-\x7f]/g, ''))];
   const refused = await refusedOf(candidates, fits);

@@ -7,9 +7,26 @@ export interface AgentEventMap {
   /** Jobs the poll claimed, before their runs start. */
   claimed: { jobs: { jobId: number; jobName: string; lateSeconds?: number }[] };
   runStarted: { jobId: number; jobName: string; runId: number };
-  stepFinished: { jobId: number; runId: number; stepId: number; stepName: string; kind: string; status: Status; result: number; seconds: number; sqlstate?: string };
+  stepFinished: {
+    jobId: number;
+    runId: number;
+    stepId: number;
+    stepName: string;
+    kind: string;
+    status: Status;
+    result: number;
+    seconds: number;
+    sqlstate?: string;
+  };
   /** recorded: false when the end could not be written for the run (its job was lost or deleted). */
-  runFinished: { jobId: number; jobName: string; runId: number | null; status: Status; seconds: number; recorded: boolean };
+  runFinished: {
+    jobId: number;
+    jobName: string;
+    runId: number | null;
+    status: Status;
+    seconds: number;
+    recorded: boolean;
+  };
   /** Dead agents cleared by a sweep, with how many of their runs were recorded aborted. */
   swept: { agents: { pid: number; station: string; runs: number; jobs: number }[] };
   connectionLost: { error: string };

@@ -52,7 +52,11 @@ type StepsEnd = { status: Status } | { stopped: AbortReason };
 export async function runJob(job: ClaimedJob, deps: JobRunnerDeps, signal: AbortSignal): Promise<void> {
   const { store, logger, events } = deps;
   const label = `job ${job.jobid} (${job.jobname})`;
-  const fields = (more: Record<string, unknown> = {}): Record<string, unknown> => ({ job: job.jobid, ...more, agent_pid: deps.agentPid() });
+  const fields = (more: Record<string, unknown> = {}): Record<string, unknown> => ({
+    job: job.jobid,
+    ...more,
+    agent_pid: deps.agentPid(),
+  });
   const started = performance.now();
   let runId: number | null = null;
   let end: StepsEnd;
@@ -60,7 +64,10 @@ export async function runJob(job: ClaimedJob, deps: JobRunnerDeps, signal: Abort
   try {
     runId = await store.startRun(job.jobid);
     if (runId === null) {
-      logger.warn(`${label}: not run: the job is no longer ours (deleted, or released by another agent)`, fields());
+      logger.warn(
+        `${label}: not run: the job is no longer ours (deleted, or released by another agent)`,
+        fields(),
+      );
       return;
     }
     logger.debug(`${label}: run ${runId} started`, fields({ run: runId }));
@@ -70,7 +77,10 @@ export async function runJob(job: ClaimedJob, deps: JobRunnerDeps, signal: Abort
     end = await runSteps(job, runId, deps, limited.signal, limits.stepSeconds);
   } catch (e) {
     if (e instanceof ServiceDown) return; // closed: nothing can be written any more
-    logger.error(`${label}: run ${runId ?? '(none)'} ended by an agent error: ${describeError(e)}`, fields({ run: runId }));
+    logger.error(
+      `${label}: run ${runId ?? '(none)'} ended by an agent error: ${describeError(e)}`,
+      fields({ run: runId }),
+    );
     end = { status: 'i' };
   } finally {
     limited.clear();
@@ -78,26 +88,59 @@ export async function runJob(job: ClaimedJob, deps: JobRunnerDeps, signal: Abort
   const seconds = elapsed(started);
   const stopped = 'stopped' in end ? end.stopped : abortReason(limited.signal);
   if (!recordable(stopped)) {
-    logger.error(`${label}: run ${runId} stopped, not recorded: ${describeAbort(stopped!)}`, fields({ run: runId }));
-    events.emit('runFinished', { jobId: job.jobid, jobName: job.jobname, runId, status: 'd', seconds, recorded: false });
+    logger.error(
+      `${label}: run ${runId} stopped, not recorded: ${describeAbort(stopped!)}`,
+      fields({ run: runId }),
+    );
+    events.emit('runFinished', {
+      jobId: job.jobid,
+      jobName: job.jobname,
+      runId,
+      status: 'd',
+      seconds,
+      recorded: false,
+    });
     return;
   }
   const status = 'status' in end ? end.status : 'd';
   // Also without a run id (the run could not be logged): the job must not stay claimed.
-  const written = await untilWritten(`the end of run ${runId} of ${label}`, deps, () => store.finishRun(runId, job.jobid, status, seconds));
+  const written = await untilWritten(`the end of run ${runId} of ${label}`, deps, () =>
+    store.finishRun(runId, job.jobid, status, seconds),
+  );
   if (!written) return;
   const released = written.value;
   const line = `${label}: run ${runId} finished with status ${status} in ${seconds.toFixed(3)} s`;
-  if (!released) logger.error(`${line}, not recorded: the job is no longer ours (deleted meanwhile?)`, fields({ run: runId, status }));
+  if (!released)
+    logger.error(
+      `${line}, not recorded: the job is no longer ours (deleted meanwhile?)`,
+      fields({ run: runId, status }),
+    );
   else if (status === 's') logger.debug(line, fields({ run: runId, status }));
   else logger.warn(line, fields({ run: runId, status }));
-  events.emit('runFinished', { jobId: job.jobid, jobName: job.jobname, runId, status, seconds, recorded: released });
+  events.emit('runFinished', {
+    jobId: job.jobid,
+    jobName: job.jobname,
+    runId,
+    status,
+    seconds,
+    recorded: released,
+  });
 }
 
-async function runSteps(job: ClaimedJob, runId: number, deps: JobRunnerDeps, signal: AbortSignal, stepSeconds: number | null): Promise<StepsEnd> {
+async function runSteps(
+  job: ClaimedJob,
+  runId: number,
+  deps: JobRunnerDeps,
+  signal: AbortSignal,
+  stepSeconds: number | null,
+): Promise<StepsEnd> {
   const steps = await deps.store.steps(job.jobid);
   if (!steps.length) {
-    deps.logger.warn(`job ${job.jobid} (${job.jobname}) has no enabled steps`, { job: job.jobid, run: runId, agent_pid: deps.agentPid() });
+    deps.logger.warn(`job ${job.jobid} (${job.jobname}) has no enabled steps`, {
+      job: job.jobid,
+      run: runId,
+      agent_pid: deps.agentPid(),
+    });
     return { status: 'i' };
   }
   for (const step of steps) {
@@ -108,10 +151,23 @@ async function runSteps(job: ClaimedJob, runId: number, deps: JobRunnerDeps, sig
   return { status: 's' };
 }
 
-async function runStep(job: ClaimedJob, runId: number, step: Step, deps: JobRunnerDeps, runSignal: AbortSignal, stepSeconds: number | null): Promise<StepsEnd> {
+async function runStep(
+  job: ClaimedJob,
+  runId: number,
+  step: Step,
+  deps: JobRunnerDeps,
+  runSignal: AbortSignal,
+  stepSeconds: number | null,
+): Promise<StepsEnd> {
   const { store, logger } = deps;
   const label = `job ${job.jobid} (${job.jobname}) step ${step.jstid} (${step.jstname})`;
-  const fields = (more: Record<string, unknown>): Record<string, unknown> => ({ job: job.jobid, run: runId, step: step.jstid, ...more, agent_pid: deps.agentPid() });
+  const fields = (more: Record<string, unknown>): Record<string, unknown> => ({
+    job: job.jobid,
+    run: runId,
+    step: step.jstid,
+    ...more,
+    agent_pid: deps.agentPid(),
+  });
   const logged = await store.startStep(runId, job.jobid, step.jstid);
   if ('missing' in logged) {
     if (logged.missing === 'step') {
@@ -125,7 +181,9 @@ async function runStep(job: ClaimedJob, runId: number, step: Step, deps: JobRunn
   const limited = withTimeLimit(runSignal, stepSeconds, 'step');
   let outcome: StepOutcome;
   try {
-    outcome = runner ? await runner(step, { jobId: job.jobid, runId, signal: limited.signal }) : failedStep(`unknown step kind "${step.jstkind}"`);
+    outcome = runner
+      ? await runner(step, { jobId: job.jobid, runId, signal: limited.signal })
+      : failedStep(`unknown step kind "${step.jstkind}"`);
   } catch (e) {
     outcome = failedStep(`the agent could not run the step: ${describeError(e)}`);
   } finally {
@@ -148,9 +206,22 @@ async function runStep(job: ClaimedJob, runId: number, step: Step, deps: JobRunn
   if (outcome.ok) logger.debug(line, fields({ status }));
   else {
     const why = outcome.summary ?? firstLine(outcome.output);
-    logger.error(`${label} failed: status ${status}, result ${outcome.result}${why ? `: ${why}` : ''}`, fields({ status, result: outcome.result, sqlstate: outcome.sqlstate }));
+    logger.error(
+      `${label} failed: status ${status}, result ${outcome.result}${why ? `: ${why}` : ''}`,
+      fields({ status, result: outcome.result, sqlstate: outcome.sqlstate }),
+    );
   }
-  deps.events.emit('stepFinished', { jobId: job.jobid, runId, stepId: step.jstid, stepName: step.jstname, kind: step.jstkind, status, result: outcome.result, seconds, sqlstate: outcome.sqlstate });
+  deps.events.emit('stepFinished', {
+    jobId: job.jobid,
+    runId,
+    stepId: step.jstid,
+    stepName: step.jstname,
+    kind: step.jstkind,
+    status,
+    result: outcome.result,
+    seconds,
+    sqlstate: outcome.sqlstate,
+  });
   return { status };
 }
 
@@ -166,7 +237,11 @@ function stepStatus(outcome: StepOutcome, onError: string, reason: AbortReason |
  * Runs write until it succeeds, waiting with back-off in between; the reason it fails is
  * logged once per change. Returns null when the service connection is closed for good.
  */
-async function untilWritten<T>(what: string, deps: JobRunnerDeps, write: () => Promise<T>): Promise<{ value: T } | null> {
+async function untilWritten<T>(
+  what: string,
+  deps: JobRunnerDeps,
+  write: () => Promise<T>,
+): Promise<{ value: T } | null> {
   const { first, max } = deps.retryMs ?? RETRY_MS;
   let lastReason: string | undefined;
   let attempts = 0;
@@ -182,7 +257,10 @@ async function untilWritten<T>(what: string, deps: JobRunnerDeps, write: () => P
       }
       attempts++;
       const reason = describeError(e);
-      if (reason !== lastReason) deps.logger.error(`could not record ${what}: ${reason}; retrying until it succeeds`, { agent_pid: deps.agentPid() });
+      if (reason !== lastReason)
+        deps.logger.error(`could not record ${what}: ${reason}; retrying until it succeeds`, {
+          agent_pid: deps.agentPid(),
+        });
       lastReason = reason;
       await sleep(waitMs);
     }
@@ -190,7 +268,12 @@ async function untilWritten<T>(what: string, deps: JobRunnerDeps, write: () => P
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? ''
+  );
 }
 
 function elapsed(since: number): number {

@@ -23,7 +23,12 @@ export function createLogger(opts: { level: LogLevel; format: LogFormat; file?: 
   const sink = opts.file ? new FileSink(opts.file) : new StreamSink(process.stdout);
   const write = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (level > opts.level) return;
-    const entry = { ts: timestamp(new Date()), level: LEVEL_NAMES[level], msg: redactText(msg), fields: redactFields(fields) };
+    const entry = {
+      ts: timestamp(new Date()),
+      level: LEVEL_NAMES[level],
+      msg: redactText(msg),
+      fields: redactFields(fields),
+    };
     sink.write((opts.format === 'json' ? jsonLine(entry) : textLine(entry)) + '\n');
   };
   return {
@@ -35,7 +40,10 @@ export function createLogger(opts: { level: LogLevel; format: LogFormat; file?: 
         sink.reopen();
         return true;
       } catch (e) {
-        write(1, `could not reopen the log file "${opts.file}": ${(e as Error).message}; still writing to the file opened before`);
+        write(
+          1,
+          `could not reopen the log file "${opts.file}": ${(e as Error).message}; still writing to the file opened before`,
+        );
         return false;
       }
     },
@@ -69,7 +77,10 @@ const BARE_VALUE = /^[^\s"=\x00-\x1f\x7f-\x9f]+$/;
 const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 function escapeControls(s: string): string {
-  return s.replace(CONTROLS, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.replace(
+    CONTROLS,
+    (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 // Strings bare when unambiguous, else quoted; anything else as JSON (Errors and bigints are
@@ -109,12 +120,14 @@ function redactValue(key: string, v: unknown, depth: number): unknown {
   if (SECRET_FIELD.test(key)) return MASK;
   if (typeof v === 'string') return CONNINFO_FIELD.test(key) ? redactConninfo(v) : redactText(v);
   if (typeof v === 'bigint') return v.toString();
-  if (v === null || typeof v !== 'object') return typeof v === 'function' || typeof v === 'symbol' ? String(v) : v;
+  if (v === null || typeof v !== 'object')
+    return typeof v === 'function' || typeof v === 'symbol' ? String(v) : v;
   if (v instanceof Error) return redactText(v.message);
   if (v instanceof Date) return v.toISOString();
   if (depth > MAX_DEPTH) return '[...]';
   if (Array.isArray(v)) return v.map((x) => redactValue('', x, depth + 1));
-  if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) return redactObject(v, depth);
+  if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)
+    return redactObject(v, depth);
   return `[${v.constructor?.name ?? 'object'}]`;
 }
 

@@ -127,7 +127,9 @@ export class PollLoop {
     const probe = await db.probe(station);
     this.probedAt = performance.now();
     if (!probe.registered) {
-      logger.error("this agent's registration in pgagent.pga_jobagent is gone (another agent took it for dead?): registering again");
+      logger.error(
+        "this agent's registration in pgagent.pga_jobagent is gone (another agent took it for dead?): registering again",
+      );
       db.registrationGone();
       return 0;
     }

@@ -39,14 +39,23 @@ export async function runAgent(
   const events = new AgentEvents();
   let previousPid: number | null = null;
   const service = new ServiceConnection(
-    { params, station: options.hostname, pollSeconds: options.pollSeconds, retrySeconds: options.retrySeconds },
+    {
+      params,
+      station: options.hostname,
+      pollSeconds: options.pollSeconds,
+      retrySeconds: options.retrySeconds,
+    },
     {
       runningJobs: () => runs.jobIds(),
       jobsLost: (ids) => runs.abort(LOST, ids),
       jobsChanged: () => loop.wake(),
       stopRequested: () => void stopRequestedRuns(),
       // The terminal gets libpq's text as psql prints it, hints on lines of their own.
-      problem: (message, cause) => onStartup({ state: 'retrying', reason: cause instanceof ConnectionFailure ? cause.message : message }),
+      problem: (message, cause) =>
+        onStartup({
+          state: 'retrying',
+          reason: cause instanceof ConnectionFailure ? cause.message : message,
+        }),
       registered: (pid) => {
         events.emit('connectionRegained', { agentPid: pid, previousPid });
         previousPid = pid;
@@ -82,7 +91,8 @@ export async function runAgent(
       if (!(e instanceof ServiceDown)) logger.error(`could not read the stop requests: ${describeError(e)}`);
     }
   };
-  for (const dir of await removeStaleStepDirs()) logger.warn(`removed the step directory ${dir} of an agent that is no longer running`);
+  for (const dir of await removeStaleStepDirs())
+    logger.warn(`removed the step directory ${dir} of an agent that is no longer running`);
   const loop = new PollLoop(
     { station: options.hostname, pollSeconds: options.pollSeconds, maxJobs: options.maxJobs },
     {
@@ -91,7 +101,11 @@ export async function runAgent(
       running: () => runs.size,
       startRun: (job) => {
         events.emit('claimed', { jobs: [{ jobId: job.jobid, jobName: job.jobname, lateSeconds: job.late }] });
-        runs.start(job.jobid, (signal) => runJob(job, runner, signal), () => loop.wake());
+        runs.start(
+          job.jobid,
+          (signal) => runJob(job, runner, signal),
+          () => loop.wake(),
+        );
       },
       polled: () => ops.polled(),
     },
@@ -127,7 +141,9 @@ export async function runAgent(
   try {
     if (!(await service.start(shutdown.signal))) return EXIT_OK;
     onStartup({ state: 'registered', agentPid: service.agentPid as number });
-    logger.warn(`pgagent started: agent pid ${service.agentPid}, station "${options.hostname}", polling every ${options.pollSeconds} s, up to ${options.maxJobs} jobs at once`);
+    logger.warn(
+      `pgagent started: agent pid ${service.agentPid}, station "${options.hostname}", polling every ${options.pollSeconds} s, up to ${options.maxJobs} jobs at once`,
+    );
     await loop.run();
     looping = false;
     await finishRuns(runs, options, logger);
@@ -155,6 +171,8 @@ async function finishRuns(runs: Runs, options: AgentOptions, logger: Logger): Pr
   runs.abort(SHUTDOWN);
   // Cancelled steps stop within seconds; their results may wait for one reconnect.
   if (!(await runs.settled((options.retrySeconds + 15) * 1000))) {
-    logger.error(`job(s) ${runs.jobIds().join(', ')} did not end within ${options.retrySeconds + 15} s of being cancelled: leaving them unrecorded`);
+    logger.error(
+      `job(s) ${runs.jobIds().join(', ')} did not end within ${options.retrySeconds + 15} s of being cancelled: leaving them unrecorded`,
+    );
   }
 }

@@ -15,13 +15,24 @@ import { isStandby, STANDBY_PROBLEM } from './sql/schema';
  * connection string that cannot work, DatabaseProblem when only standbys answered, else the
  * connection failure.
  */
-export async function openPrimary(params: ConnParams, logger: Logger, watch: (client: Client) => void): Promise<{ client: Client; config: ClientConfig }> {
+export async function openPrimary(
+  params: ConnParams,
+  logger: Logger,
+  watch: (client: Client) => void,
+): Promise<{ client: Client; config: ClientConfig }> {
   let client: Client;
   try {
-    client = await connect({ target_session_attrs: 'read-write', ...params }, { warn: (msg) => logger.warn(msg) });
+    client = await connect(
+      { target_session_attrs: 'read-write', ...params },
+      { warn: (msg) => logger.warn(msg) },
+    );
   } catch (e) {
     if (e instanceof ConninfoError) throw new ConfigError(`invalid connection string: ${describeError(e)}`);
-    if (e instanceof ConnectionFailure && e.errors.length && e.errors.every((x) => x instanceof SessionRejected)) {
+    if (
+      e instanceof ConnectionFailure &&
+      e.errors.length &&
+      e.errors.every((x) => x instanceof SessionRejected)
+    ) {
       throw new DatabaseProblem(STANDBY_PROBLEM);
     }
     throw e;

@@ -41,10 +41,17 @@ export async function startOperations(options: AgentOptions, deps: OperationsDep
       notReadyReason: deps.notReadyReason,
       metrics: async () => ({ contentType: metrics!.contentType, body: await metrics!.text() }),
     });
-    logger.debug(`serving /livez, /readyz and /metrics on http://${options.http.host}:${server.address.port}`);
+    logger.debug(
+      `serving /livez, /readyz and /metrics on http://${options.http.host}:${server.address.port}`,
+    );
   }
   const notifier: RunNotifier | null = createRunNotifier(
-    { webhook: options.notifyWebhook, command: options.notifyCommand, on: options.notifyOn, timeoutMs: NOTIFY_TIMEOUT_MS },
+    {
+      webhook: options.notifyWebhook,
+      command: options.notifyCommand,
+      on: options.notifyOn,
+      timeoutMs: NOTIFY_TIMEOUT_MS,
+    },
     deps.submit,
     logger,
   );
@@ -65,7 +72,8 @@ export async function startOperations(options: AgentOptions, deps: OperationsDep
 
 function countEvents(events: AgentEvents, m: AgentMetrics): void {
   events.on('claimed', (e) => {
-    for (const job of e.jobs) if (job.lateSeconds !== undefined) m.pickupDelay.observe(Math.max(0, job.lateSeconds));
+    for (const job of e.jobs)
+      if (job.lateSeconds !== undefined) m.pickupDelay.observe(Math.max(0, job.lateSeconds));
   });
   events.on('stepFinished', (e) => m.steps.inc({ kind: e.kind, status: e.status }));
   events.on('runFinished', (e) => {

@@ -15,7 +15,9 @@ export function checkPidFile(file: string): void {
   }
   const pid = Number(text.trim());
   if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-    throw new PidFileError(`pid file "${file}" names a running process (pid ${pid}): is another agent running?`);
+    throw new PidFileError(
+      `pid file "${file}" names a running process (pid ${pid}): is another agent running?`,
+    );
   }
 }
 

@@ -53,7 +53,9 @@ export class TargetPools {
     const key = byName ? `dbname:${step.jstdbname}` : `conninfo:${step.jstconnstr}`;
     let target = this.pools.get(key);
     if (!target) {
-      const plan = byName ? () => this.serviceDatabase(step.jstdbname) : this.planOf(parseConninfo(step.jstconnstr));
+      const plan = byName
+        ? () => this.serviceDatabase(step.jstdbname)
+        : this.planOf(parseConninfo(step.jstconnstr));
       // A bad jstconnstr fails the step now, not at its first connection.
       plan();
       const label = byName ? `database "${step.jstdbname}"` : `"${redactConninfo(step.jstconnstr)}"`;

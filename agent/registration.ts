@@ -5,7 +5,14 @@
 // for dead anyway); then the jobs we still run move to the new pid and the old row goes. If
 // another agent swept it before we got here, those runs are already recorded aborted and their
 // jobs released: they are lost to us, and their results must not be written.
-import { backendPid, lockPreviousAgent, registerAgent, sweepDeadAgents, SweptAgent, takeOverJobs } from './sql/agents';
+import {
+  backendPid,
+  lockPreviousAgent,
+  registerAgent,
+  sweepDeadAgents,
+  SweptAgent,
+  takeOverJobs,
+} from './sql/agents';
 import { Db } from './sql/db';
 
 export interface RegisterRequest {

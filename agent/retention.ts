@@ -25,14 +25,20 @@ export async function applyRetention(query: Query): Promise<number | null> {
 const FIRST_PASS_MS = 60_000;
 
 /** Applies retention soon after start and every intervalMs until the signal aborts. Never throws. */
-export async function runRetention(query: Query, logger: Logger, intervalMs: number, signal: AbortSignal): Promise<void> {
+export async function runRetention(
+  query: Query,
+  logger: Logger,
+  intervalMs: number,
+  signal: AbortSignal,
+): Promise<void> {
   let lastError = '';
   await sleep(Math.min(intervalMs, FIRST_PASS_MS), signal);
   while (!signal.aborted) {
     try {
       const removed = await applyRetention(query);
       lastError = '';
-      if (removed) logger.warn(`history retention: removed ${removed} old run(s) and their step logs`, { removed });
+      if (removed)
+        logger.warn(`history retention: removed ${removed} old run(s) and their step logs`, { removed });
     } catch (e) {
       const code = (e as { code?: string }).code;
       // Before 4.4 there is no retention to apply; a lost connection is the service's to report.

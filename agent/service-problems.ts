@@ -24,6 +24,7 @@ export function describeProblem(e: unknown, params: ConnParams): string {
   const msg = describeError(e);
   const code = fatal instanceof DatabaseError ? fatal.code : undefined;
   if (code === '3D000') return `${msg}: check dbname in the connection string`;
-  if (code === '42501') return `${msg}: the user${params.user ? ` "${params.user}"` : ''} needs rights on the pgagent schema`;
+  if (code === '42501')
+    return `${msg}: the user${params.user ? ` "${params.user}"` : ''} needs rights on the pgagent schema`;
   return `${msg}: give the password in ~/.pgpass (or PGPASSFILE) or PGPASSWORD, not on the command line, and check pg_hba.conf`;
 }

@@ -34,7 +34,11 @@ export async function setUpSession(client: Client, ctx: SessionContext): Promise
   const schema = await checkSchema(clientDb(client), dbLabel);
   if ('problem' in schema) throw new DatabaseProblem(schema.problem);
   ctx.schemaFound(schema);
-  await listenForJobChanges(client, () => hooks.jobsChanged(), () => hooks.stopRequested?.());
+  await listenForJobChanges(
+    client,
+    () => hooks.jobsChanged(),
+    () => hooks.stopRequested?.(),
+  );
   const reg = await register(clientDb(client), {
     station: options.station,
     leaseSeconds: ctx.leaseSeconds(),
@@ -43,10 +47,16 @@ export async function setUpSession(client: Client, ctx: SessionContext): Promise
   });
   ctx.registeredAs(reg.pid);
   ctx.swept(reg.swept);
-  if (previousPid === null) logger.debug(`registered as agent pid ${reg.pid} on station "${options.station}"`);
-  else logger.warn(`registered again as agent pid ${reg.pid} (was ${previousPid}); kept ${reg.kept.length} running job(s)`);
+  if (previousPid === null)
+    logger.debug(`registered as agent pid ${reg.pid} on station "${options.station}"`);
+  else
+    logger.warn(
+      `registered again as agent pid ${reg.pid} (was ${previousPid}); kept ${reg.kept.length} running job(s)`,
+    );
   if (reg.lost.length) {
-    logger.error(`job(s) ${reg.lost.join(', ')} were recorded aborted by another agent while this agent was away; stopping them`);
+    logger.error(
+      `job(s) ${reg.lost.join(', ')} were recorded aborted by another agent while this agent was away; stopping them`,
+    );
     hooks.jobsLost(reg.lost);
   }
   hooks.registered?.(reg.pid);

@@ -120,17 +120,28 @@ export class ServiceConnection implements Db {
   async start(stop: AbortSignal): Promise<boolean> {
     const closing = this.closing.signal;
     while (!stop.aborted && !closing.aborted) {
-      if (await this.attempt('could not connect to the service database', `retrying every ${this.options.retrySeconds} s`)) return true;
+      if (
+        await this.attempt(
+          'could not connect to the service database',
+          `retrying every ${this.options.retrySeconds} s`,
+        )
+      )
+        return true;
       await sleep(this.options.retrySeconds * 1000, stop, closing);
     }
     return false;
   }
 
   /** Runs a statement now; throws ServiceDown if the connection is down or drops meanwhile. */
-  async query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<{ rows: R[]; rowCount: number }> {
+  async query<R extends Record<string, unknown> = Record<string, unknown>>(
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<{ rows: R[]; rowCount: number }> {
     const client = this.client;
     if (!client) throw new ServiceDown('the service connection is down');
-    const res = this.queue.then(() => client.query({ name: statementName(sql, params), text: sql, values: params }));
+    const res = this.queue.then(() =>
+      client.query({ name: statementName(sql, params), text: sql, values: params }),
+    );
     this.queue = res.catch(() => {});
     try {
       const { rows, rowCount } = await res;
@@ -146,7 +157,10 @@ export class ServiceConnection implements Db {
    * Runs a statement once the connection is up, again after a reconnect if the connection
    * dropped meanwhile: only for statements that are safe to repeat. Throws ServiceDown once closed.
    */
-  async submit<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<{ rows: R[]; rowCount: number }> {
+  async submit<R extends Record<string, unknown> = Record<string, unknown>>(
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<{ rows: R[]; rowCount: number }> {
     for (;;) {
       await this.whenConnected();
       try {
@@ -161,7 +175,10 @@ export class ServiceConnection implements Db {
   async whenConnected(signal?: AbortSignal): Promise<void> {
     if (this.closing.signal.aborted) throw new ServiceDown('the service connection is closed');
     if (this.client || signal?.aborted) return;
-    await Promise.race([this.ready.promise, signal ? new Promise((r) => signal.addEventListener('abort', r, { once: true })) : never]);
+    await Promise.race([
+      this.ready.promise,
+      signal ? new Promise((r) => signal.addEventListener('abort', r, { once: true })) : never,
+    ]);
   }
 
   /** Clears dead agents and returns how many. Throws ServiceDown like query(). */
@@ -215,7 +232,8 @@ export class ServiceConnection implements Db {
       return true;
     } catch (e) {
       if (e instanceof ConfigError) throw e;
-      if (!this.closing.signal.aborted) this.problems.report(`${what}: ${describeProblem(e, this.options.params)}`, next, e);
+      if (!this.closing.signal.aborted)
+        this.problems.report(`${what}: ${describeProblem(e, this.options.params)}`, next, e);
       return false;
     }
   }
@@ -269,10 +287,17 @@ export class ServiceConnection implements Db {
   /** At once, then after 0.5, 1, 2, ... seconds, at most -r apart. */
   private async reconnect(): Promise<void> {
     const retry = this.options.retrySeconds;
-    for (let delay = 0; !this.closing.signal.aborted; delay = Math.min(retry, Math.max(FIRST_BACKOFF_S, delay * 2))) {
+    for (
+      let delay = 0;
+      !this.closing.signal.aborted;
+      delay = Math.min(retry, Math.max(FIRST_BACKOFF_S, delay * 2))
+    ) {
       await sleep(delay * 1000, this.closing.signal);
       if (this.closing.signal.aborted) return;
-      if (await this.attempt('could not reconnect to the service database', `retrying at most every ${retry} s`)) return;
+      if (
+        await this.attempt('could not reconnect to the service database', `retrying at most every ${retry} s`)
+      )
+        return;
     }
   }
 }

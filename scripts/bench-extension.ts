@@ -86,8 +86,16 @@ export async function benchExtension(cluster: Cluster, sizes: LoadSizes = BENCH_
       );
       figures[version] = {
         dueQueryMs: await serverMs(client, due, 21),
-        jobDeleteMs: await serverMs(client, `DELETE FROM pgagent.pga_job WHERE jobid = ${rows[0].jstjobid}`, 3),
-        stepDeleteMs: await serverMs(client, `DELETE FROM pgagent.pga_jobstep WHERE jstid = ${rows[0].jstid}`, 3),
+        jobDeleteMs: await serverMs(
+          client,
+          `DELETE FROM pgagent.pga_job WHERE jobid = ${rows[0].jstjobid}`,
+          3,
+        ),
+        stepDeleteMs: await serverMs(
+          client,
+          `DELETE FROM pgagent.pga_jobstep WHERE jstid = ${rows[0].jstid}`,
+          3,
+        ),
       };
     } finally {
       await client.end();
@@ -98,7 +106,10 @@ export async function benchExtension(cluster: Cluster, sizes: LoadSizes = BENCH_
 }
 
 async function main(): Promise<void> {
-  const figures = await withScratchCluster({ prefix: 'pgagent-extbench-', settings: { shared_buffers: '256MB' } }, benchExtension);
+  const figures = await withScratchCluster(
+    { prefix: 'pgagent-extbench-', settings: { shared_buffers: '256MB' } },
+    benchExtension,
+  );
   console.log(JSON.stringify(figures, null, 2));
 }
 

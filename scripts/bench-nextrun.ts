@@ -21,7 +21,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Client } from 'pg';
 import { Cluster, withScratchCluster } from './cluster';
-import { CASE_COLUMNS, caseRecords, corpusSeed, generateCorpus, ScheduleCase, storeExceptions } from './schedule-corpus';
+import {
+  CASE_COLUMNS,
+  caseRecords,
+  corpusSeed,
+  generateCorpus,
+  ScheduleCase,
+  storeExceptions,
+} from './schedule-corpus';
 
 const DATABASE = 'bench_nextrun';
 const UPSTREAM = 'nextrun_upstream';
@@ -38,9 +45,14 @@ type Which = 'ours' | 'upstream' | 'floor';
 /** pgAgent 4.2's CREATE FUNCTION for pga_next_schedule, from Debian's package (fetched by scripts/upstream-pgagent.sh). */
 function upstreamFunction(): { sql: string; version: string } {
   const fetcher = path.resolve(__dirname, '..', '..', 'scripts', 'upstream-pgagent.sh');
-  const binary = execFileSync('bash', [fetcher], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const binary = execFileSync('bash', [fetcher], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
   const root = path.resolve(path.dirname(binary), '..', '..');
-  const script = execFileSync('find', [root, '-name', 'pgagent--4.2.sql'], { encoding: 'utf8' }).split('\n')[0];
+  const script = execFileSync('find', [root, '-name', 'pgagent--4.2.sql'], { encoding: 'utf8' }).split(
+    '\n',
+  )[0];
   const text = fs.readFileSync(script, 'utf8');
   const start = text.indexOf('CREATE OR REPLACE FUNCTION pgagent.pga_next_schedule(');
   const end = text.indexOf("' LANGUAGE 'plpgsql'", start);
@@ -131,7 +143,18 @@ async function timeCase(client: Client, which: Which, c: ScheduleCase, jscid: nu
   try {
     const r = await client.query<{ micros: number; run: Date | null; failure: string | null }>(
       `SELECT * FROM ${UPSTREAM}.timed($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [which, iso(c.after), jscid, iso(c.start), iso(c.end), c.minutes, c.hours, c.weekdays, c.monthdays, c.months],
+      [
+        which,
+        iso(c.after),
+        jscid,
+        iso(c.start),
+        iso(c.end),
+        c.minutes,
+        c.hours,
+        c.weekdays,
+        c.monthdays,
+        c.months,
+      ],
     );
     const { micros, run, failure } = r.rows[0];
     return { micros: Number(micros), run: run ? run.getTime() : null, ...(failure ? { failure } : {}) };
@@ -147,7 +170,14 @@ function stats(micros: number[]): Record<string, number> {
   const mean = sorted.reduce((s, x) => s + x, 0) / Math.max(sorted.length, 1);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   const round = (x: number) => Math.round(x * 10) / 10;
-  return { calls: sorted.length, callsPerSecond: Math.round(1e6 / mean), meanMicros: round(mean), p50Micros: round(at(0.5)), p99Micros: round(at(0.99)), maxMicros: round(at(1)) };
+  return {
+    calls: sorted.length,
+    callsPerSecond: Math.round(1e6 / mean),
+    meanMicros: round(mean),
+    p50Micros: round(at(0.5)),
+    p99Micros: round(at(0.99)),
+    maxMicros: round(at(1)),
+  };
 }
 
 function count(items: string[]): Record<string, number> {
@@ -155,7 +185,10 @@ function count(items: string[]): Record<string, number> {
 }
 
 /** Runs the benchmark on a cluster that has our extension installed; returns a JSON-able summary. */
-export async function benchNextRun(cluster: Cluster, opts: { cases?: number; seed?: number } = {}): Promise<object> {
+export async function benchNextRun(
+  cluster: Cluster,
+  opts: { cases?: number; seed?: number } = {},
+): Promise<object> {
   const cases = opts.cases ?? 2000;
   const seed = opts.seed ?? corpusSeed();
   const upstream = upstreamFunction();
@@ -172,7 +205,8 @@ export async function benchNextRun(cluster: Cluster, opts: { cases?: number; see
     await client.query('ANALYZE pgagent.pga_exception');
     // Each figure is per case the fastest of REPEATS runs: the machine may be shared, and a
     // preempted call says nothing about the function.
-    const fastest = (runs: Outcome[][]) => runs[0].map((o, i) => ({ ...o, micros: Math.min(...runs.map((r) => r[i].micros)) }));
+    const fastest = (runs: Outcome[][]) =>
+      runs[0].map((o, i) => ({ ...o, micros: Math.min(...runs.map((r) => r[i].micros)) }));
     // Cold: each call in its own statement and transaction, as the job trigger makes it.
     const cold = async (which: Which, cases: ScheduleCase[]) => {
       const out: Outcome[] = [];
@@ -201,7 +235,12 @@ export async function benchNextRun(cluster: Cluster, opts: { cases?: number; see
     const warm = async (isUpstream: boolean) => {
       const runs = [];
       for (let r = 0; r < REPEATS; r++) {
-        const micros = (await client.query<{ micros: number[] }>(`SELECT ${UPSTREAM}.timed_all($1, $2) AS micros`, [isUpstream, caseRecords(done, ids)])).rows[0].micros;
+        const micros = (
+          await client.query<{ micros: number[] }>(`SELECT ${UPSTREAM}.timed_all($1, $2) AS micros`, [
+            isUpstream,
+            caseRecords(done, ids),
+          ])
+        ).rows[0].micros;
         runs.push(micros.map((m) => ({ micros: m, run: null })));
       }
       return stats(fastest(runs).map((o) => o.micros));
@@ -219,14 +258,24 @@ export async function benchNextRun(cluster: Cluster, opts: { cases?: number; see
       method: METHOD,
       cold: {
         floor: floorStats,
-        ours: { ...stats(ours.map((o) => o.micros)), failures: count(ours.flatMap((o) => (o.failure ? [o.failure] : []))) },
+        ours: {
+          ...stats(ours.map((o) => o.micros)),
+          failures: count(ours.flatMap((o) => (o.failure ? [o.failure] : []))),
+        },
         upstreamCompleted: coldTheirs,
         oursOnTheSameCases: coldOursSame,
         speedupOfMean: ratio(coldTheirs.meanMicros, coldOursSame.meanMicros),
         // the same with the floor's mean taken off both means
-        speedupOfMeanAboveFloor: ratio(coldTheirs.meanMicros - floorStats.meanMicros, coldOursSame.meanMicros - floorStats.meanMicros),
+        speedupOfMeanAboveFloor: ratio(
+          coldTheirs.meanMicros - floorStats.meanMicros,
+          coldOursSame.meanMicros - floorStats.meanMicros,
+        ),
       },
-      warm: { ours: warmOurs, upstream: warmTheirs, speedupOfMean: ratio(warmTheirs.meanMicros, warmOurs.meanMicros) },
+      warm: {
+        ours: warmOurs,
+        upstream: warmTheirs,
+        speedupOfMean: ratio(warmTheirs.meanMicros, warmOurs.meanMicros),
+      },
       fastestOf: REPEATS,
       upstreamFailures: count(firstTheirs.flatMap((o) => (o.failure ? [o.failure] : []))),
       upstreamTimeoutMs: UPSTREAM_TIMEOUT_MS,
@@ -241,7 +290,8 @@ export async function benchNextRun(cluster: Cluster, opts: { cases?: number; see
 async function main(): Promise<void> {
   const [cases, seed] = process.argv.slice(2).map(Number);
   const figures = await withScratchCluster({ prefix: 'pgagent-bench-nextrun-' }, (cluster) =>
-    benchNextRun(cluster, { cases: cases || undefined, seed: seed || undefined }));
+    benchNextRun(cluster, { cases: cases || undefined, seed: seed || undefined }),
+  );
   console.log(JSON.stringify(figures, null, 2));
 }
 

@@ -67,21 +67,52 @@ export class Cluster implements ClusterInfo {
   /** Runs psql as the server user; returns stdout. Throws with psql's stderr on failure. */
   psql(sql: string, dbname = 'postgres'): string {
     return runAsServerUser(path.join(this.pgBin, 'psql'), [
-      '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-At', '-h', this.socketDir, '-p', String(this.port),
-      '-U', this.user, '-d', dbname, '-c', sql,
+      '-X',
+      '-q',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-At',
+      '-h',
+      this.socketDir,
+      '-p',
+      String(this.port),
+      '-U',
+      this.user,
+      '-d',
+      dbname,
+      '-c',
+      sql,
     ]);
   }
 
   start(): void {
     const opts = serverOptions(this.socketDir, this.port, this.settings);
     runAsServerUser(path.join(this.pgBin, 'pg_ctl'), [
-      '-D', this.dataDir, '-l', path.join(this.baseDir, 'server.log'), '-w', '-t', '60', '-o', opts, 'start',
+      '-D',
+      this.dataDir,
+      '-l',
+      path.join(this.baseDir, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      opts,
+      'start',
     ]);
   }
 
   stop(mode: 'fast' | 'immediate' = 'fast'): void {
     if (!fs.existsSync(path.join(this.dataDir, 'postmaster.pid'))) return;
-    runAsServerUser(path.join(this.pgBin, 'pg_ctl'), ['-D', this.dataDir, '-m', mode, '-w', '-t', '60', 'stop']);
+    runAsServerUser(path.join(this.pgBin, 'pg_ctl'), [
+      '-D',
+      this.dataDir,
+      '-m',
+      mode,
+      '-w',
+      '-t',
+      '60',
+      'stop',
+    ]);
   }
 
   restart(): void {
@@ -129,7 +160,9 @@ export function runAsServerUser(cmd: string, args: string[]): string {
   const r = spawnSync(file, argv, { encoding: 'utf8', cwd: '/' });
   if (r.error) throw r.error;
   if (r.status !== 0) {
-    throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr || r.stdout}`);
+    throw new Error(
+      `${path.basename(cmd)} ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr || r.stdout}`,
+    );
   }
   return r.stdout;
 }
@@ -210,7 +243,16 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   fs.chmodSync(socketDir, 0o700);
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     runAsServerUser(path.join(pgBin, 'initdb'), [
-      '-D', dataDir, '-U', SERVER_USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync',
+      '-D',
+      dataDir,
+      '-U',
+      SERVER_USER,
+      '-A',
+      'trust',
+      '-E',
+      'UTF8',
+      '--locale=C',
+      '--no-sync',
     ]);
   }
   const port = opts.port ?? (await freePort());
@@ -221,7 +263,10 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
 }
 
 /** Runs fn against a new scratch cluster and removes the cluster afterwards, also on failure. */
-export async function withScratchCluster<T>(opts: ClusterOptions, fn: (cluster: Cluster) => Promise<T>): Promise<T> {
+export async function withScratchCluster<T>(
+  opts: ClusterOptions,
+  fn: (cluster: Cluster) => Promise<T>,
+): Promise<T> {
   const cluster = await startCluster(opts);
   try {
     return await fn(cluster);

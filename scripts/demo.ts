@@ -32,7 +32,8 @@ END $$;`;
 
 async function main(): Promise<void> {
   if (process.argv.includes('--stop')) {
-    if (fs.existsSync(INFO_FILE)) Cluster.fromInfo(JSON.parse(fs.readFileSync(INFO_FILE, 'utf8'))).stop('fast');
+    if (fs.existsSync(INFO_FILE))
+      Cluster.fromInfo(JSON.parse(fs.readFileSync(INFO_FILE, 'utf8'))).stop('fast');
     return;
   }
   fs.mkdirSync(BASE, { recursive: true });
@@ -47,7 +48,9 @@ async function main(): Promise<void> {
   cluster.psql('CREATE EXTENSION IF NOT EXISTS pgagent', DB);
   cluster.psql(DEMO_JOB_SQL, DB);
   console.error(`demo: cluster in ${BASE}, database ${DB}; watch runs with:`);
-  console.error(`  psql "${cluster.conninfo(DB)}" -c 'SELECT * FROM pgagent.pga_joblog ORDER BY jlgid DESC LIMIT 5'`);
+  console.error(
+    `  psql "${cluster.conninfo(DB)}" -c 'SELECT * FROM pgagent.pga_joblog ORDER BY jlgid DESC LIMIT 5'`,
+  );
   console.log(cluster.conninfo(DB));
 }
 

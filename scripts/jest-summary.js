@@ -27,5 +27,7 @@ for (const file of files) {
   }
 }
 for (const p of problems) console.log(`${label}: ${p}`);
-console.log(`${label}: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped${process.env.SUFFIX ?? ''}`);
+console.log(
+  `${label}: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped${process.env.SUFFIX ?? ''}`,
+);
 process.exit(problems.length > 0 || total.failed > 0 ? 1 : 0);

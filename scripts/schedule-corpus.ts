@@ -152,7 +152,11 @@ function afterInstant(d: Dice, zone: string): { after: number; nearDst: boolean 
   const kind = d.int(0, 9);
   if (changes.length && kind < 4) return { after: d.pick(changes) + jitter(150), nearDst: true };
   if (kind < 6) return { after: Date.UTC(year, d.int(0, 11) + 1, 1) + jitter(30 * 60), nearDst: false }; // month end
-  if (kind < 7) return { after: Date.UTC(d.pick([2000, 2023, 2024, 2100, 2096]), 2, 1) + jitter(3 * 24 * 60), nearDst: false };
+  if (kind < 7)
+    return {
+      after: Date.UTC(d.pick([2000, 2023, 2024, 2100, 2096]), 2, 1) + jitter(3 * 24 * 60),
+      nearDst: false,
+    };
   if (kind < 8) return { after: Date.UTC(year + 1, 0, 1) + jitter(24 * 60), nearDst: false }; // year end
   return { after: Date.UTC(year, 0, 1) + d.next() * 365 * DAY, nearDst: false };
 }
@@ -175,7 +179,8 @@ function exceptionsFor(d: Dice, c: Omit<ScheduleCase, 'exceptions'>): Exception[
   if (!d.chance(0.3)) return [];
   const hours = selectedValues(c.hours, 24);
   const minutes = selectedValues(c.minutes, 60);
-  const time = () => `${pad(d.pick(hours))}:${pad(d.pick(minutes))}:${d.chance(0.05) ? pad(d.int(1, 59)) : '00'}`;
+  const time = () =>
+    `${pad(d.pick(hours))}:${pad(d.pick(minutes))}:${d.chance(0.05) ? pad(d.int(1, 59)) : '00'}`;
   const date = () => isoDate(c.after + d.int(-1, 40) * DAY);
   const out = new Map<string, Exception>();
   const count = d.int(1, 5);
@@ -190,7 +195,8 @@ function exceptionsFor(d: Dice, c: Omit<ScheduleCase, 'exceptions'>): Exception[
   // Sometimes exclude every selected time, which makes the schedule never run.
   if (hours.length * minutes.length <= 3 && d.chance(0.3)) {
     for (const h of hours) {
-      for (const m of minutes) out.set(`null|${pad(h)}:${pad(m)}:00`, { date: null, time: `${pad(h)}:${pad(m)}:00` });
+      for (const m of minutes)
+        out.set(`null|${pad(h)}:${pad(m)}:00`, { date: null, time: `${pad(h)}:${pad(m)}:00` });
     }
   }
   return [...out.values()];
@@ -200,7 +206,12 @@ function exceptionsFor(d: Dice, c: Omit<ScheduleCase, 'exceptions'>): Exception[
  * `count` cases in the given zones, the same for the same seed. `wellFormed` keeps the arrays
  * to the shape pgAdmin writes (for comparing with pgAgent 4.2, which misbehaves on others).
  */
-export function generateCorpus(seed: number, count: number, zones: readonly string[], wellFormed = false): ScheduleCase[] {
+export function generateCorpus(
+  seed: number,
+  count: number,
+  zones: readonly string[],
+  wellFormed = false,
+): ScheduleCase[] {
   const d = new Dice(prng(seed), wellFormed);
   const cases: ScheduleCase[] = [];
   for (let id = 1; id <= count; id++) {
@@ -215,7 +226,9 @@ export function generateCorpus(seed: number, count: number, zones: readonly stri
         ? null
         : d.chance(0.8)
           ? after - d.int(0, 3 * 365) * DAY - d.int(0, DAY)
-          : after + d.pick([d.int(1, 120) * MINUTE, d.int(1, 90) * DAY, d.int(1, 5 * 365) * DAY]) + (d.chance(0.3) ? d.int(1, 59_999) : 0),
+          : after +
+            d.pick([d.int(1, 120) * MINUTE, d.int(1, 90) * DAY, d.int(1, 5 * 365) * DAY]) +
+            (d.chance(0.3) ? d.int(1, 59_999) : 0),
       end: null as number | null,
       // near a DST change, mostly the hours around it (local 01:00-03:59)
       minutes: field(d, 60, 0.25),
@@ -225,7 +238,9 @@ export function generateCorpus(seed: number, count: number, zones: readonly stri
       months: days.months ?? field(d, 12, 0.7),
     };
     if (d.chance(0.25)) {
-      base.end = after + d.pick([-d.int(1, 1000) * MINUTE, d.int(0, 600) * MINUTE, d.int(1, 60) * DAY, d.int(1, 3000) * DAY]);
+      base.end =
+        after +
+        d.pick([-d.int(1, 1000) * MINUTE, d.int(0, 600) * MINUTE, d.int(1, 60) * DAY, d.int(1, 3000) * DAY]);
     }
     cases.push({ ...base, exceptions: exceptionsFor(d, base) });
   }
@@ -256,7 +271,9 @@ export async function storeExceptions(client: Client, cases: ScheduleCase[]): Pr
     [job.rows[0].jobid, withExceptions.map((c) => String(c.id))],
   );
   for (const r of schedules.rows) ids.set(Number(r.jscname), r.jscid);
-  const rows = withExceptions.flatMap((c) => c.exceptions.map((e) => ({ jscid: ids.get(c.id), date: e.date, time: e.time })));
+  const rows = withExceptions.flatMap((c) =>
+    c.exceptions.map((e) => ({ jscid: ids.get(c.id), date: e.date, time: e.time })),
+  );
   await client.query(
     `INSERT INTO pgagent.pga_exception (jexscid, jexdate, jextime)
      SELECT jscid, date, time FROM jsonb_to_recordset($1::jsonb) AS e(jscid int4, date date, "time" time)`,
@@ -290,7 +307,11 @@ export const CASE_COLUMNS = `id int4, zone text, after timestamptz, jscid int4, 
   minutes bool[], hours bool[], weekdays bool[], monthdays bool[], months bool[]`;
 
 /** Computes every case's next run in one query; returns epoch ms or null by case id. */
-export async function sqlNextRuns(client: Client, cases: ScheduleCase[], scheduleIds: Map<number, number>): Promise<Map<number, number | null>> {
+export async function sqlNextRuns(
+  client: Client,
+  cases: ScheduleCase[],
+  scheduleIds: Map<number, number>,
+): Promise<Map<number, number | null>> {
   const result = await client.query<{ id: number; run: number | null }>(
     `SELECT c.id, extract(epoch FROM pgagent.pga_next_schedule_after(c.after, c.jscid, c.jscstart, c.jscend,
               c.minutes, c.hours, c.weekdays, c.monthdays, c.months, c.zone))::float8 * 1000 AS run

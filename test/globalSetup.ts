@@ -11,7 +11,9 @@ export default async function globalSetup(): Promise<void> {
   // The extension goes into a private copy of the server (scripts/pg-tree.sh), never the system's.
   const tree = spawnSync('bash', ['scripts/pg-tree.sh'], { cwd: root, encoding: 'utf8' });
   if (tree.status !== 0) {
-    throw new Error(`scripts/pg-tree.sh failed (run scripts/setup.sh first, or the tests via scripts/test.sh):\n${tree.stderr}${tree.stdout}`);
+    throw new Error(
+      `scripts/pg-tree.sh failed (run scripts/setup.sh first, or the tests via scripts/test.sh):\n${tree.stderr}${tree.stdout}`,
+    );
   }
   process.env.PGAGENT_PG_BIN = tree.stdout.trim().split('\n').pop();
   const cluster = await startCluster({

@@ -22,26 +22,47 @@ interface Command {
 }
 
 export const COMMANDS: Record<string, Command> = {
-  status: { describe: 'agents, running jobs, recent failures and what is due next', job: false, run: (c, _j, l) => reports.status(c, l) },
-  jobs: { describe: 'every job with its schedules, next run and last result', job: false, run: (c) => reports.jobs(c) },
+  status: {
+    describe: 'agents, running jobs, recent failures and what is due next',
+    job: false,
+    run: (c, _j, l) => reports.status(c, l),
+  },
+  jobs: {
+    describe: 'every job with its schedules, next run and last result',
+    job: false,
+    run: (c) => reports.jobs(c),
+  },
   history: { describe: "a job's latest runs", job: true, run: (c, j, l) => reports.history(c, j, l) },
-  explain: { describe: 'why a job is or is not about to run', job: true, run: (c, j) => reports.explain(c, j) },
+  explain: {
+    describe: 'why a job is or is not about to run',
+    job: true,
+    run: (c, j) => reports.explain(c, j),
+  },
   run: { describe: 'make a job due now', job: true, run: (c, j) => reports.runNow(c, j) },
-  stop: { describe: "stop a job's running run (its agent records it aborted)", job: true, run: (c, j) => reports.stop(c, j) },
+  stop: {
+    describe: "stop a job's running run (its agent records it aborted)",
+    job: true,
+    run: (c, j) => reports.stop(c, j),
+  },
 };
 
 export function isCommand(word: string | undefined): boolean {
   return word !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, word);
 }
 
-export async function runCommand(argv: string[], out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<number> {
+export async function runCommand(
+  argv: string[],
+  out: (text: string) => void = (t) => process.stdout.write(`${t}\n`),
+): Promise<number> {
   const name = argv[0];
   const command = COMMANDS[name];
   let failure: string | undefined;
   let help: string | undefined;
   const args = yargs()
     .scriptName('pgagent')
-    .usage(`Usage: pgagent ${name}${command.job ? ' JOB' : ''} [--json] [--limit N] [connect string]\n\n${command.describe}`)
+    .usage(
+      `Usage: pgagent ${name}${command.job ? ' JOB' : ''} [--json] [--limit N] [connect string]\n\n${command.describe}`,
+    )
     .parserConfiguration({ 'parse-positional-numbers': false, 'dot-notation': false })
     .version(false)
     .options({
@@ -65,7 +86,8 @@ export async function runCommand(argv: string[], out: (text: string) => void = (
   const job = command.job && words.length && !looksLikeConninfo(words[0]) ? words.shift() : '';
   const limit = Number(args.limit);
   if (!failure && command.job && !job) failure = `pgagent ${name} needs a job id or name`;
-  if (!failure && !(Number.isInteger(limit) && limit > 0)) failure = `--limit must be a whole number >= 1, not "${args.limit}"`;
+  if (!failure && !(Number.isInteger(limit) && limit > 0))
+    failure = `--limit must be a whole number >= 1, not "${args.limit}"`;
   if (failure) {
     process.stderr.write(`pgagent: ${failure}\nTry "pgagent ${name} --help" for more information.\n`);
     return EXIT_USAGE;

@@ -36,7 +36,13 @@ const JOB_BY_NAME = 'SELECT pgagent.pga_job_named($1) AS jobid';
 const RUN_NOW = 'SELECT pgagent.run_now($1::int4)';
 const STOP = 'SELECT pgagent.stop($1::int4) AS asked';
 
-async function section(client: Client, title: string, sql: string, params: unknown[], columns?: Record<string, string>): Promise<Section> {
+async function section(
+  client: Client,
+  title: string,
+  sql: string,
+  params: unknown[],
+  columns?: Record<string, string>,
+): Promise<Section> {
   const { rows, fields } = await client.query(sql, params);
   const names = fields.map((f) => f.name);
   return {
@@ -62,14 +68,24 @@ export async function jobId(client: Client, job: string): Promise<number> {
 export async function status(client: Client, limit: number): Promise<Section[]> {
   return [
     await section(client, 'Agents', AGENTS, []),
-    await section(client, 'Running', RUNNING, [], { running_station: 'station', running_agent: 'agent', running_agent_alive: 'alive', running_since: 'since' }),
+    await section(client, 'Running', RUNNING, [], {
+      running_station: 'station',
+      running_agent: 'agent',
+      running_agent_alive: 'alive',
+      running_since: 'since',
+    }),
     await section(client, 'Recent failures', RECENT_FAILURES, [limit]),
     await section(client, 'Next due', NEXT_DUE, [limit]),
   ];
 }
 
 export async function jobs(client: Client): Promise<Section[]> {
-  return [await section(client, 'Jobs', JOBS, [], { consecutive_failures: 'failures', last_failure_message: 'last failure' })];
+  return [
+    await section(client, 'Jobs', JOBS, [], {
+      consecutive_failures: 'failures',
+      last_failure_message: 'last failure',
+    }),
+  ];
 }
 
 export async function history(client: Client, job: string, limit: number): Promise<Section[]> {
@@ -91,5 +107,7 @@ export async function runNow(client: Client, job: string): Promise<string> {
 export async function stop(client: Client, job: string): Promise<string> {
   const id = await jobId(client, job);
   const { asked } = (await client.query<{ asked: boolean }>(STOP, [id])).rows[0];
-  return asked ? `job ${id}: asked its agent to stop the running run` : `job ${id} is not running: nothing to stop`;
+  return asked
+    ? `job ${id}: asked its agent to stop the running run`
+    : `job ${id} is not running: nothing to stop`;
 }

@@ -22,7 +22,8 @@ export interface HttpAddress {
 export function parseHttpAddress(value: string): HttpAddress | string {
   const m = /^(?:(\[[^\]]+\]|[^:]+):)?(\d+)$/.exec(value.trim());
   const port = m ? Number(m[2]) : NaN;
-  if (!m || port < 1 || port > 65535) return `--http must be [ADDR:]PORT with a port from 1 to 65535, not "${value}"`;
+  if (!m || port < 1 || port > 65535)
+    return `--http must be [ADDR:]PORT with a port from 1 to 65535, not "${value}"`;
   return { host: m[1]?.replace(/^\[|\]$/g, '') ?? '127.0.0.1', port };
 }
 
@@ -48,14 +49,21 @@ export async function startHealthServer(address: HttpAddress, source: HealthSour
   };
 }
 
-async function answer(url: string, source: HealthSource): Promise<{ status: number; type: string; body: string }> {
+async function answer(
+  url: string,
+  source: HealthSource,
+): Promise<{ status: number; type: string; body: string }> {
   const text = 'text/plain; charset=utf-8';
   switch (url.split('?')[0]) {
     case '/livez':
-      return source.live() ? { status: 200, type: text, body: 'ok\n' } : { status: 503, type: text, body: 'the poll loop has stopped\n' };
+      return source.live()
+        ? { status: 200, type: text, body: 'ok\n' }
+        : { status: 503, type: text, body: 'the poll loop has stopped\n' };
     case '/readyz': {
       const reason = source.notReadyReason();
-      return reason === null ? { status: 200, type: text, body: 'ok\n' } : { status: 503, type: text, body: `${reason}\n` };
+      return reason === null
+        ? { status: 200, type: text, body: 'ok\n' }
+        : { status: 503, type: text, body: `${reason}\n` };
     }
     case '/metrics':
       try {

@@ -24,10 +24,14 @@ export interface Chosen<T> {
  * Opens a connection on the first host and attempt of plan that connects and fits its
  * target_session_attrs. Throws ConnectionFailure, listing every attempt's failure.
  */
-export async function connectFirst<T>(plan: ConnectionPlan, open: (config: ClientConfig) => Promise<Opened<T>>): Promise<Chosen<T>> {
+export async function connectFirst<T>(
+  plan: ConnectionPlan,
+  open: (config: ClientConfig) => Promise<Opened<T>>,
+): Promise<Chosen<T>> {
   const failures: AttemptFailure[] = [];
   // libpq's prefer-standby: a pass that wants a standby, then, if none answered, one taking any.
-  const passes: TargetSessionAttrs[] = plan.targetSessionAttrs === 'prefer-standby' ? ['standby', 'any'] : [plan.targetSessionAttrs];
+  const passes: TargetSessionAttrs[] =
+    plan.targetSessionAttrs === 'prefer-standby' ? ['standby', 'any'] : [plan.targetSessionAttrs];
   for (const wanted of passes) {
     for (const host of plan.hosts) {
       const failed: unknown[] = [];
@@ -76,9 +80,15 @@ const SESSION_STATE = `SELECT pg_catalog.current_setting('default_transaction_re
   pg_catalog.pg_is_in_recovery() AS standby`;
 
 /** Why session does not fit wanted (a SessionRejected), or undefined when it does. */
-async function sessionMismatch(session: ClientBase, wanted: TargetSessionAttrs): Promise<SessionRejected | undefined> {
+async function sessionMismatch(
+  session: ClientBase,
+  wanted: TargetSessionAttrs,
+): Promise<SessionRejected | undefined> {
   if (wanted === 'any') return undefined;
-  const { read_only: readOnly, standby } = (await session.query(SESSION_STATE)).rows[0] as { read_only: boolean; standby: boolean };
+  const { read_only: readOnly, standby } = (await session.query(SESSION_STATE)).rows[0] as {
+    read_only: boolean;
+    standby: boolean;
+  };
   const problem = {
     'read-write': readOnly ? 'session is read-only' : standby ? 'server is in hot standby mode' : '',
     'read-only': readOnly || standby ? '' : 'session is not read-only',

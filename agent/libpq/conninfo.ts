@@ -15,21 +15,64 @@ export class ConninfoError extends Error {
 
 /** Every keyword libpq (up to PostgreSQL 18) accepts; anything else is an error, as in libpq. */
 export const CONNINFO_KEYWORDS: ReadonlySet<string> = new Set([
-  'host', 'hostaddr', 'port', 'dbname', 'user', 'password', 'passfile', 'require_auth',
-  'channel_binding', 'connect_timeout', 'client_encoding', 'options', 'application_name',
-  'fallback_application_name', 'keepalives', 'keepalives_idle', 'keepalives_interval',
-  'keepalives_count', 'tcp_user_timeout', 'replication', 'gssencmode', 'sslmode',
-  'sslnegotiation', 'sslcompression', 'sslcert', 'sslkey', 'sslpassword', 'sslcertmode',
-  'sslrootcert', 'sslcrl', 'sslcrldir', 'sslsni', 'requirepeer', 'ssl_min_protocol_version',
-  'ssl_max_protocol_version', 'min_protocol_version', 'max_protocol_version', 'krbsrvname',
-  'gsslib', 'gssdelegation', 'service', 'target_session_attrs', 'load_balance_hosts',
-  'scram_client_key', 'scram_server_key', 'oauth_issuer', 'oauth_client_id',
-  'oauth_client_secret', 'oauth_scope',
+  'host',
+  'hostaddr',
+  'port',
+  'dbname',
+  'user',
+  'password',
+  'passfile',
+  'require_auth',
+  'channel_binding',
+  'connect_timeout',
+  'client_encoding',
+  'options',
+  'application_name',
+  'fallback_application_name',
+  'keepalives',
+  'keepalives_idle',
+  'keepalives_interval',
+  'keepalives_count',
+  'tcp_user_timeout',
+  'replication',
+  'gssencmode',
+  'sslmode',
+  'sslnegotiation',
+  'sslcompression',
+  'sslcert',
+  'sslkey',
+  'sslpassword',
+  'sslcertmode',
+  'sslrootcert',
+  'sslcrl',
+  'sslcrldir',
+  'sslsni',
+  'requirepeer',
+  'ssl_min_protocol_version',
+  'ssl_max_protocol_version',
+  'min_protocol_version',
+  'max_protocol_version',
+  'krbsrvname',
+  'gsslib',
+  'gssdelegation',
+  'service',
+  'target_session_attrs',
+  'load_balance_hosts',
+  'scram_client_key',
+  'scram_server_key',
+  'oauth_issuer',
+  'oauth_client_id',
+  'oauth_client_secret',
+  'oauth_scope',
 ]);
 
 /** Values that are secrets: never printed, never part of an error message. */
 export const SECRET_KEYWORDS: ReadonlySet<string> = new Set([
-  'password', 'sslpassword', 'scram_client_key', 'scram_server_key', 'oauth_client_secret',
+  'password',
+  'sslpassword',
+  'scram_client_key',
+  'scram_server_key',
+  'oauth_client_secret',
 ]);
 
 const URI_PREFIXES = ['postgresql://', 'postgres://'];
@@ -69,7 +112,10 @@ export function scanKeywordValue(s: string): { pairs: KeywordValuePair[]; error?
     while (isSpace(s[i])) i++;
     if (s[i] !== '=') {
       const prev = pairs[pairs.length - 1];
-      const after = prev && SECRET_KEYWORDS.has(prev.name) ? `the value of "${prev.name}" (quote values that contain spaces)` : `"${name}"`;
+      const after =
+        prev && SECRET_KEYWORDS.has(prev.name)
+          ? `the value of "${prev.name}" (quote values that contain spaces)`
+          : `"${name}"`;
       return { pairs, error: `missing "=" after ${after} in connection info string` };
     }
     i++;
@@ -112,7 +158,9 @@ export function parseKeywordValue(s: string, store: Store): void {
     const prev = pairs[i - 1];
     // After an unquoted secret with a space in it, the "keyword" is the secret's second half.
     if (prev && SECRET_KEYWORDS.has(prev.name) && !CONNINFO_KEYWORDS.has(name)) {
-      throw new ConninfoError(`invalid connection option after the value of "${prev.name}" (quote values that contain spaces)`);
+      throw new ConninfoError(
+        `invalid connection option after the value of "${prev.name}" (quote values that contain spaces)`,
+      );
     }
     store(name, value, 'connection option');
   });

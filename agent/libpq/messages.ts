@@ -34,7 +34,9 @@ export class ConnectionFailure extends AggregateError {
       lines.join('\n'),
     );
     this.name = 'ConnectionFailure';
-    this.summary = distinct(failures.flatMap((f) => f.lines.map((line) => oneLine(line, f.error)))).join('; ');
+    this.summary = distinct(failures.flatMap((f) => f.lines.map((line) => oneLine(line, f.error)))).join(
+      '; ',
+    );
   }
 }
 
@@ -69,13 +71,16 @@ const GAI_STRERROR: Record<string, string> = {
 
 const SOCKET_HINT = '\tIs the server running locally and accepting connections on that socket?';
 const TCP_HINT = '\tIs the server running on that host and accepting TCP/IP connections?';
-const CLOSED = 'server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.';
+const CLOSED =
+  'server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.';
 
 /** The lines libpq would print for e, an attempt to connect to host that failed. */
 export function attemptFailure(host: PlannedHost, e: unknown): string[] {
   const err = e as NodeJS.ErrnoException & { address?: string };
   if (err?.syscall === 'getaddrinfo') {
-    return [`could not translate host name "${host.name}" to address: ${GAI_STRERROR[err.code ?? ''] ?? err.message}`];
+    return [
+      `could not translate host name "${host.name}" to address: ${GAI_STRERROR[err.code ?? ''] ?? err.message}`,
+    ];
   }
   // Node tries each address of a name in turn (autoSelectFamily) and reports them together.
   const each = (e as { errors?: unknown } | undefined)?.errors;
@@ -87,7 +92,8 @@ export function attemptFailure(host: PlannedHost, e: unknown): string[] {
 
 function serverIdentity(host: PlannedHost, address: string | undefined): string {
   if (host.socket) return `connection to server on socket "${host.name}/.s.PGSQL.${host.port}" failed: `;
-  const shown = !host.numeric && address && address !== host.name ? `"${host.name}" (${address})` : `"${host.name}"`;
+  const shown =
+    !host.numeric && address && address !== host.name ? `"${host.name}" (${address})` : `"${host.name}"`;
   return `connection to server at ${shown}, port ${host.port} failed: `;
 }
 
@@ -101,7 +107,8 @@ function cause(host: PlannedHost, e: unknown): string {
   // Not instanceof Error: Node's own errors may come from another realm (a test runner's vm).
   if (typeof e !== 'object' || e === null || !('message' in e)) return String(e);
   const { code, syscall, message } = e as NodeJS.ErrnoException;
-  if (syscall === 'connect' && code) return `${STRERROR[code] ?? code}\n${host.socket ? SOCKET_HINT : TCP_HINT}`;
+  if (syscall === 'connect' && code)
+    return `${STRERROR[code] ?? code}\n${host.socket ? SOCKET_HINT : TCP_HINT}`;
   if (message === 'Connection terminated unexpectedly') return CLOSED;
   if (tlsRefused(e)) return 'server does not support SSL, but SSL was required';
   return message;

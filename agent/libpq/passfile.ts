@@ -26,7 +26,9 @@ export function passwordFromFile(path: string, key: PassfileKey): PassfileResult
   }
   if (!stat.isFile()) return { warning: `password file "${path}" is not a plain file` };
   if (stat.mode & 0o077) {
-    return { warning: `password file "${path}" has group or world access; permissions should be u=rw (0600) or less` };
+    return {
+      warning: `password file "${path}" has group or world access; permissions should be u=rw (0600) or less`,
+    };
   }
   let text: string;
   try {

@@ -21,7 +21,14 @@ export interface PlanOptions {
   warn?: Warn;
 }
 
-export const TARGET_SESSION_ATTRS = ['any', 'read-write', 'read-only', 'primary', 'standby', 'prefer-standby'] as const;
+export const TARGET_SESSION_ATTRS = [
+  'any',
+  'read-write',
+  'read-only',
+  'primary',
+  'standby',
+  'prefer-standby',
+] as const;
 export type TargetSessionAttrs = (typeof TARGET_SESSION_ATTRS)[number];
 
 /** One entry of libpq's host list. */
@@ -68,11 +75,30 @@ const ENV_VARS: Record<string, string> = {
 
 /** Keywords node-postgres has no equivalent for: accepted as libpq does, then ignored with a warning. */
 const UNSUPPORTED = [
-  'require_auth', 'channel_binding', 'keepalives_interval', 'keepalives_count', 'tcp_user_timeout',
-  'replication', 'gssencmode', 'sslnegotiation', 'sslcompression', 'sslcertmode', 'sslcrldir',
-  'sslsni', 'requirepeer', 'min_protocol_version', 'max_protocol_version', 'krbsrvname', 'gsslib',
-  'gssdelegation', 'scram_client_key', 'scram_server_key',
-  'oauth_issuer', 'oauth_client_id', 'oauth_client_secret', 'oauth_scope',
+  'require_auth',
+  'channel_binding',
+  'keepalives_interval',
+  'keepalives_count',
+  'tcp_user_timeout',
+  'replication',
+  'gssencmode',
+  'sslnegotiation',
+  'sslcompression',
+  'sslcertmode',
+  'sslcrldir',
+  'sslsni',
+  'requirepeer',
+  'min_protocol_version',
+  'max_protocol_version',
+  'krbsrvname',
+  'gsslib',
+  'gssdelegation',
+  'scram_client_key',
+  'scram_server_key',
+  'oauth_issuer',
+  'oauth_client_id',
+  'oauth_client_secret',
+  'oauth_scope',
 ];
 
 export const DEFAULT_SOCKET_DIR = '/var/run/postgresql';
@@ -94,13 +120,23 @@ export function connectionPlan(given: ConnParams, options: PlanOptions = {}): Co
   for (const key of UNSUPPORTED) {
     if (params[key]) warn(`connection option "${key}" is not supported by pgagent and is ignored`);
   }
-  const targetSessionAttrs = oneOf(value('target_session_attrs') ?? 'any', TARGET_SESSION_ATTRS, 'target_session_attrs');
-  const loadBalance = oneOf(value('load_balance_hosts') ?? 'disable', ['disable', 'random'] as const, 'load_balance_hosts');
+  const targetSessionAttrs = oneOf(
+    value('target_session_attrs') ?? 'any',
+    TARGET_SESSION_ATTRS,
+    'target_session_attrs',
+  );
+  const loadBalance = oneOf(
+    value('load_balance_hosts') ?? 'disable',
+    ['disable', 'random'] as const,
+    'load_balance_hosts',
+  );
 
   const hosts = splitList(value('host'));
   const hostaddrs = splitList(value('hostaddr'));
   if (hosts.length && hostaddrs.length && hosts.length !== hostaddrs.length) {
-    throw new ConninfoError(`could not match ${hosts.length} host names to ${hostaddrs.length} hostaddr values`);
+    throw new ConninfoError(
+      `could not match ${hosts.length} host names to ${hostaddrs.length} hostaddr values`,
+    );
   }
   const count = Math.max(hosts.length, hostaddrs.length, 1);
   const ports = splitList(value('port'));
@@ -124,18 +160,27 @@ export function connectionPlan(given: ConnParams, options: PlanOptions = {}): Co
     const host = hostaddr ?? hostname ?? defaultHost();
     const socket = !hostaddr && host.startsWith('/');
     const passKey = { host: passfileHost(hostname ?? hostaddr), port: String(port), dbname, user };
-    const config = { ...common, host, port, password: password ?? passwordOrRefusal(passfile, passKey, warn) };
+    const config = {
+      ...common,
+      host,
+      port,
+      password: password ?? passwordOrRefusal(passfile, passKey, warn),
+    };
     const entry = { name: host, port, socket, numeric: hostaddr !== undefined };
     // Never TLS over a Unix socket, like libpq.
     if (socket) return { ...entry, attempts: [{ ...config, ssl: false }] };
     const tls = sslmode === 'disable' ? false : sslOptions(sslmode, get, hostname ?? host, home);
-    return { ...entry, attempts: TLS_ATTEMPTS[sslmode].map((withTls) => ({ ...config, ssl: withTls && tls })) };
+    return {
+      ...entry,
+      attempts: TLS_ATTEMPTS[sslmode].map((withTls) => ({ ...config, ssl: withTls && tls })),
+    };
   });
   return { hosts: loadBalance === 'random' ? shuffled(planned) : planned, targetSessionAttrs };
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], key: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new ConninfoError(`invalid ${key} value: "${value}"`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new ConninfoError(`invalid ${key} value: "${value}"`);
   return value as T;
 }
 
@@ -169,7 +214,8 @@ function parsePort(value: string): number {
 }
 
 function parseInteger(value: string, key: string): number {
-  if (!/^\s*[-+]?\d+\s*$/.test(value)) throw new ConninfoError(`invalid integer value "${value}" for connection option "${key}"`);
+  if (!/^\s*[-+]?\d+\s*$/.test(value))
+    throw new ConninfoError(`invalid integer value "${value}" for connection option "${key}"`);
   return Number(value);
 }
 
@@ -188,7 +234,11 @@ function commonConfig(get: Get, env: NodeJS.ProcessEnv, user: string, database: 
     const seconds = parseInteger(timeout, 'connect_timeout');
     if (seconds > 0) config.connectionTimeoutMillis = Math.max(seconds, 2) * 1000;
   }
-  const options = [get('options'), startupSetting('datestyle', env.PGDATESTYLE), startupSetting('timezone', env.PGTZ)]
+  const options = [
+    get('options'),
+    startupSetting('datestyle', env.PGDATESTYLE),
+    startupSetting('timezone', env.PGTZ),
+  ]
     .filter(Boolean)
     .join(' ');
   if (options) config.options = options;
@@ -213,6 +263,8 @@ function passwordOrRefusal(
   if (found && 'password' in found) return found.password;
   if (found) warn(found.warning);
   return () => {
-    throw new Error(`the server asked for a password and none was supplied (set it in ${passfile} or PGPASSWORD)`);
+    throw new Error(
+      `the server asked for a password and none was supplied (set it in ${passfile} or PGPASSWORD)`,
+    );
   };
 }

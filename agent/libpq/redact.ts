@@ -33,11 +33,14 @@ function redactUri(uri: string): string {
   const authority = rest.slice(0, findAny(rest, '/', 0));
   const at = authority.lastIndexOf('@');
   const colon = authority.indexOf(':');
-  const userinfo = at < 0 ? '' : colon >= 0 && colon < at ? `${rest.slice(0, colon + 1)}${MASK}@` : rest.slice(0, at + 1);
+  const userinfo =
+    at < 0 ? '' : colon >= 0 && colon < at ? `${rest.slice(0, colon + 1)}${MASK}@` : rest.slice(0, at + 1);
   // Secret query parameters, wherever a '?' or '&' starts them (the string may be malformed).
   const tail = rest
     .slice(at + 1)
-    .replace(/([?&])([^=&?]*)=([^&]*)/g, (pair, sep: string, key: string) => (SECRET_KEYWORDS.has(safeDecode(key)) ? `${sep}${key}=${MASK}` : pair));
+    .replace(/([?&])([^=&?]*)=([^&]*)/g, (pair, sep: string, key: string) =>
+      SECRET_KEYWORDS.has(safeDecode(key)) ? `${sep}${key}=${MASK}` : pair,
+    );
   return prefix + userinfo + tail;
 }
 

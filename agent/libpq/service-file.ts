@@ -46,8 +46,12 @@ function readService(file: string, name: string): ConnParams | undefined {
     if (!settings) continue;
     const eq = line.indexOf('=');
     const key = line.slice(0, eq);
-    if (eq < 0 || !CONNINFO_KEYWORDS.has(key)) throw new ConninfoError(`syntax error in service file "${file}", line ${i + 1}`);
-    if (key === 'service') throw new ConninfoError(`nested service specifications not supported in service file "${file}", line ${i + 1}`);
+    if (eq < 0 || !CONNINFO_KEYWORDS.has(key))
+      throw new ConninfoError(`syntax error in service file "${file}", line ${i + 1}`);
+    if (key === 'service')
+      throw new ConninfoError(
+        `nested service specifications not supported in service file "${file}", line ${i + 1}`,
+      );
     // The first setting of a keyword wins within the section.
     if (!(key in settings)) settings[key] = line.slice(eq + 1);
   }

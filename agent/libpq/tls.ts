@@ -18,7 +18,8 @@ export function sslModeOf(params: ConnParams, env: NodeJS.ProcessEnv): SslMode {
   // PGREQUIRESSL=1 is libpq's deprecated spelling of sslmode=require.
   if (!mode && !('sslmode' in params) && env.PGREQUIRESSL === '1') mode = 'require';
   mode = mode || 'prefer';
-  if (!(SSL_MODES as readonly string[]).includes(mode)) throw new ConninfoError(`invalid sslmode value: "${mode}"`);
+  if (!(SSL_MODES as readonly string[]).includes(mode))
+    throw new ConninfoError(`invalid sslmode value: "${mode}"`);
   return mode as SslMode;
 }
 
@@ -80,7 +81,9 @@ function readSslFile(file: string, key: string): Buffer {
   try {
     return fs.readFileSync(file);
   } catch (err) {
-    throw new ConninfoError(`could not read ${key} file "${file}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ConninfoError(
+      `could not read ${key} file "${file}": ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }
 

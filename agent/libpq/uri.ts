@@ -23,12 +23,17 @@ export function parseUri(uri: string, store: Store): void {
     let host: string;
     if (uri[i] === '[') {
       const close = uri.indexOf(']', i);
-      if (close < 0) throw new ConninfoError('end of string reached when looking for matching "]" in IPv6 host address in URI');
+      if (close < 0)
+        throw new ConninfoError(
+          'end of string reached when looking for matching "]" in IPv6 host address in URI',
+        );
       host = uri.slice(i + 1, close);
       if (!host) throw new ConninfoError('IPv6 host address may not be empty in URI');
       i = close + 1;
       if (i < uri.length && !':/?,'.includes(uri[i])) {
-        throw new ConninfoError(`unexpected character "${uri[i]}" at position ${i + 1} in URI (expected ":" or "/")`);
+        throw new ConninfoError(
+          `unexpected character "${uri[i]}" at position ${i + 1} in URI (expected ":" or "/")`,
+        );
       }
     } else {
       const end = findAny(uri, ':/?,', i);
@@ -89,7 +94,7 @@ function parseUriParams(spec: string, store: Store): void {
 /** Percent-decoding as libpq does it: %XX only, %00 forbidden; the bytes are read as UTF-8. */
 function uriDecode(s: string, what: string): string {
   const bytes: number[] = [];
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     if (s[i] !== '%') {
       const cp = s.codePointAt(i) as number;
       const ch = String.fromCodePoint(cp);
@@ -98,7 +103,8 @@ function uriDecode(s: string, what: string): string {
       continue;
     }
     const hex = s.slice(i + 1, i + 3);
-    if (!/^[0-9A-Fa-f]{2}$/.test(hex)) throw new ConninfoError(`invalid percent-encoded token in the ${what} of the URI`);
+    if (!/^[0-9A-Fa-f]{2}$/.test(hex))
+      throw new ConninfoError(`invalid percent-encoded token in the ${what} of the URI`);
     const byte = parseInt(hex, 16);
     if (byte === 0) throw new ConninfoError(`forbidden value %00 in the ${what} of the URI`);
     bytes.push(byte);

@@ -3,7 +3,12 @@
 // for the delivery queue to retry.
 import { spawn } from 'child_process';
 
-export function runWithStdin(command: string, input: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
+export function runWithStdin(
+  command: string,
+  input: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
     let stderr = '';

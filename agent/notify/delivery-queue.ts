@@ -15,7 +15,12 @@ export interface DeliveryOptions {
   maxDelayMs: number;
 }
 
-export const DEFAULT_DELIVERY: DeliveryOptions = { capacity: 1000, attempts: 5, firstDelayMs: 1000, maxDelayMs: 60000 };
+export const DEFAULT_DELIVERY: DeliveryOptions = {
+  capacity: 1000,
+  attempts: 5,
+  firstDelayMs: 1000,
+  maxDelayMs: 60000,
+};
 
 export type Deliver<T> = (item: T, signal: AbortSignal) => Promise<void>;
 
@@ -45,7 +50,9 @@ export class DeliveryQueue<T> {
       this.items.shift();
       this.dropped++;
       if (this.droppedSinceWarning++ === 0) {
-        this.logger.warn(`${this.name}: queue full (${this.options.capacity}); dropping the oldest notifications`);
+        this.logger.warn(
+          `${this.name}: queue full (${this.options.capacity}); dropping the oldest notifications`,
+        );
       }
     }
     this.items.push(item);
@@ -81,7 +88,9 @@ export class DeliveryQueue<T> {
           return;
         }
         const delay = Math.min(maxDelayMs, firstDelayMs * 2 ** (attempt - 1));
-        this.logger.warn(`${this.name}: try ${attempt} failed: ${(e as Error).message}; trying again in ${delay / 1000} s`);
+        this.logger.warn(
+          `${this.name}: try ${attempt} failed: ${(e as Error).message}; trying again in ${delay / 1000} s`,
+        );
         await sleep(delay, signal);
       }
     }

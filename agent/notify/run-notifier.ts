@@ -64,7 +64,9 @@ async function fetchSummary(query: Query, runId: number): Promise<unknown> {
     return (await query(RUN_SUMMARY, [runId])).rows[0]?.summary ?? null;
   } catch (e) {
     if ((e as { code?: string }).code === '42883') {
-      throw new Error('run notifications need pgagent 4.4 in the service database: ALTER EXTENSION pgagent UPDATE');
+      throw new Error(
+        'run notifications need pgagent 4.4 in the service database: ALTER EXTENSION pgagent UPDATE',
+      );
     }
     throw new Error(`could not read run ${runId}: ${(e as Error).message}`);
   }

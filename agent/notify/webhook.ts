@@ -11,7 +11,11 @@ export function postJson(url: URL, body: string, timeoutMs: number, signal: Abor
       url,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'pgagent' },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': 'pgagent',
+        },
         timeout: timeoutMs,
         signal,
       },
@@ -24,7 +28,9 @@ export function postJson(url: URL, body: string, timeoutMs: number, signal: Abor
         });
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`no answer from ${url.origin} within ${timeoutMs / 1000} s`)));
+    req.on('timeout', () =>
+      req.destroy(new Error(`no answer from ${url.origin} within ${timeoutMs / 1000} s`)),
+    );
     req.on('error', (e) => reject(new Error(`POST to ${url.origin} failed: ${e.message}`)));
     req.end(body);
   });
@@ -38,5 +44,7 @@ export function parseWebhookUrl(value: string): URL | string {
   } catch {
     return `--notify-webhook must be an http:// or https:// URL, not "${value}"`;
   }
-  return url.protocol === 'http:' || url.protocol === 'https:' ? url : `--notify-webhook must be an http:// or https:// URL, not "${value}"`;
+  return url.protocol === 'http:' || url.protocol === 'https:'
+    ? url
+    : `--notify-webhook must be an http:// or https:// URL, not "${value}"`;
 }

@@ -5,7 +5,11 @@ import { connect, parseConninfo } from '../libpq';
 import { describeError } from '../pg-errors';
 import { runSchemaCommand, SchemaCommand, SchemaOutcome } from './install';
 
-export async function schemaCommand(command: SchemaCommand, conninfo: string, exitFatal: number): Promise<number> {
+export async function schemaCommand(
+  command: SchemaCommand,
+  conninfo: string,
+  exitFatal: number,
+): Promise<number> {
   const warn = (msg: string): void => void process.stderr.write(`pgagent: warning: ${msg}\n`);
   let client: Client | undefined;
   try {
@@ -24,6 +28,7 @@ export async function schemaCommand(command: SchemaCommand, conninfo: string, ex
 
 function report({ from, to, applied }: SchemaOutcome): string {
   if (applied.length === 0) return `schema pgagent is at ${to} already; nothing to do`;
-  const what = from === null ? `installed schema pgagent ${to}` : `updated schema pgagent from ${from} to ${to}`;
+  const what =
+    from === null ? `installed schema pgagent ${to}` : `updated schema pgagent from ${from} to ${to}`;
   return `${what} (${applied.join(', ')})`;
 }

@@ -52,14 +52,20 @@ const SCRIPT_PATH = 'SET LOCAL search_path = pgagent';
 export const ADOPTED = 'existing schema';
 
 /** Runs the command on a connected client; everything happens in one transaction. */
-export async function runSchemaCommand(client: ClientBase, command: SchemaCommand, set: ScriptSet = readScriptSet()): Promise<SchemaOutcome> {
+export async function runSchemaCommand(
+  client: ClientBase,
+  command: SchemaCommand,
+  set: ScriptSet = readScriptSet(),
+): Promise<SchemaOutcome> {
   const target = set.defaultVersion;
   await client.query('BEGIN');
   try {
     await client.query(LOCK);
     const ext = (await client.query(FIND_EXTENSION)).rows[0];
     if (ext) {
-      throw new SchemaError(`pgagent is installed here as an extension (version ${ext.extversion}): update it with ALTER EXTENSION pgagent UPDATE`);
+      throw new SchemaError(
+        `pgagent is installed here as an extension (version ${ext.extversion}): update it with ALTER EXTENSION pgagent UPDATE`,
+      );
     }
     const found = (await client.query(FIND_SCHEMA)).rows[0];
     const from = found.schema ? await currentVersion(client, found) : null;
@@ -84,9 +90,16 @@ export async function runSchemaCommand(client: ClientBase, command: SchemaComman
 
 // The scripts to run: a fresh install runs the target's install script, as CREATE EXTENSION
 // does; an existing schema the update path, as ALTER EXTENSION UPDATE does.
-function plan(set: ScriptSet, command: SchemaCommand, from: string | null, tracked: boolean, target: string): Script[] {
+function plan(
+  set: ScriptSet,
+  command: SchemaCommand,
+  from: string | null,
+  tracked: boolean,
+  target: string,
+): Script[] {
   if (from === null) {
-    if (command === 'upgrade-schema') throw new SchemaError('this database has no pgagent schema: create it with pgagent install-schema');
+    if (command === 'upgrade-schema')
+      throw new SchemaError('this database has no pgagent schema: create it with pgagent install-schema');
     const script = installScript(set, target);
     if (!script) throw new SchemaError(`no install script for pgagent ${target}`);
     return [script];
@@ -94,23 +107,32 @@ function plan(set: ScriptSet, command: SchemaCommand, from: string | null, track
   if (from === target && tracked) return [];
   if (command === 'install-schema') {
     const what = tracked ? `pgagent ${from}` : `pgAgent ${from} (not installed by pgagent install-schema)`;
-    throw new SchemaError(`this database has schema pgagent at ${what}: update it to ${target} with pgagent upgrade-schema`);
+    throw new SchemaError(
+      `this database has schema pgagent at ${what}: update it to ${target} with pgagent upgrade-schema`,
+    );
   }
   const steps = updatePath(set, from, target);
   if (!steps) throw new SchemaError(`no update path from pgagent ${from} to ${target}`);
   return steps;
 }
 
-async function currentVersion(client: ClientBase, found: { tracked: boolean; versioned: boolean; notifies: boolean }): Promise<string> {
+async function currentVersion(
+  client: ClientBase,
+  found: { tracked: boolean; versioned: boolean; notifies: boolean },
+): Promise<string> {
   if (found.tracked) {
     const row = (await client.query(TRACKED_VERSION)).rows[0];
     if (row) return row.version;
   }
-  if (!found.versioned) throw new SchemaError('schema pgagent exists but holds no pgAgent schema (no pgagent.pgagent_schema_version())');
+  if (!found.versioned)
+    throw new SchemaError(
+      'schema pgagent exists but holds no pgAgent schema (no pgagent.pgagent_schema_version())',
+    );
   // pgAgent's own schema: 3.4's reports version 3, 4.0 to 4.2's 4 (they differ only in
   // pga_next_schedule, which every update replaces); 4.3 added the notify trigger.
   const v = (await client.query(SCHEMA_VERSION)).rows[0].v;
   if (v === 3) return '3.4';
-  if (v !== 4) throw new SchemaError(`schema pgagent reports schema version ${v}, which pgagent cannot update`);
+  if (v !== 4)
+    throw new SchemaError(`schema pgagent reports schema version ${v}, which pgagent cannot update`);
   return found.notifies ? '4.3' : '4.2';
 }

@@ -95,8 +95,15 @@ export async function lockPreviousAgent(db: Db, pid: number): Promise<boolean> {
 }
 
 /** Moves the running jobs to our new pid, releases the rest and drops the old row; returns the jobs kept. */
-export async function takeOverJobs(db: Db, previous: number, running: number[], dropRow: boolean): Promise<number[]> {
-  const kept = (await db.query<{ jobid: number }>(TAKE_OVER_JOBS, [previous, running])).rows.map((r) => r.jobid);
+export async function takeOverJobs(
+  db: Db,
+  previous: number,
+  running: number[],
+  dropRow: boolean,
+): Promise<number[]> {
+  const kept = (await db.query<{ jobid: number }>(TAKE_OVER_JOBS, [previous, running])).rows.map(
+    (r) => r.jobid,
+  );
   await db.query(RELEASE_UNKNOWN, [previous, running]);
   if (dropRow) await db.query(DELETE_AGENT, [previous]);
   return kept;
@@ -163,6 +170,16 @@ const TERMINATE_BACKENDS = `, ended AS (
 export const SWEEP_DEAD_AGENTS = sweep(true);
 export const SWEEP_DEAD_AGENTS_BY_PID = sweep(false);
 
-export async function sweepDeadAgents(db: Db, lease: boolean, knownDead: number[] = [], spared: number[] = []): Promise<SweptAgent[]> {
-  return (await db.query<SweptAgent & Record<string, unknown>>(lease ? SWEEP_DEAD_AGENTS : SWEEP_DEAD_AGENTS_BY_PID, [knownDead, spared])).rows;
+export async function sweepDeadAgents(
+  db: Db,
+  lease: boolean,
+  knownDead: number[] = [],
+  spared: number[] = [],
+): Promise<SweptAgent[]> {
+  return (
+    await db.query<SweptAgent & Record<string, unknown>>(
+      lease ? SWEEP_DEAD_AGENTS : SWEEP_DEAD_AGENTS_BY_PID,
+      [knownDead, spared],
+    )
+  ).rows;
 }

@@ -2,7 +2,10 @@
 import { Client } from 'pg';
 
 export interface Db {
-  query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+  query<R extends Record<string, unknown> = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+  ): Promise<{ rows: R[]; rowCount: number }>;
 }
 
 /** A node-postgres client as a Db. */

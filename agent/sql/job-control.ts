@@ -22,11 +22,16 @@ export interface JobLimits {
 export const NO_LIMITS: JobLimits = { runSeconds: null, stepSeconds: null };
 
 export async function jobLimits(submit: Submit, jobId: number): Promise<JobLimits> {
-  const [row] = (await submit<{ run_seconds: number | null; step_seconds: number | null }>(JOB_LIMITS, [jobId])).rows;
+  const [row] = (
+    await submit<{ run_seconds: number | null; step_seconds: number | null }>(JOB_LIMITS, [jobId])
+  ).rows;
   return { runSeconds: row.run_seconds, stepSeconds: row.step_seconds };
 }
 
-export async function stopRequests(submit: Submit, jobIds: number[]): Promise<{ jobid: number; by: string }[]> {
+export async function stopRequests(
+  submit: Submit,
+  jobIds: number[],
+): Promise<{ jobid: number; by: string }[]> {
   if (!jobIds.length) return [];
   return (await submit<{ jobid: number; by: string }>(STOP_REQUESTS, [jobIds])).rows;
 }

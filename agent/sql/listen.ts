@@ -7,7 +7,11 @@ export const LISTEN = 'LISTEN pgagent_job';
 export const LISTEN_STOP = 'LISTEN pgagent_stop';
 
 /** Calls onChange or onStop for every notification on this connection; each new connection listens again. */
-export async function listenForJobChanges(client: Client, onChange: () => void, onStop: () => void = () => {}): Promise<void> {
+export async function listenForJobChanges(
+  client: Client,
+  onChange: () => void,
+  onStop: () => void = () => {},
+): Promise<void> {
   client.on('notification', (n: Notification) => (n.channel === 'pgagent_stop' ? onStop() : onChange()));
   await client.query(`${LISTEN}; ${LISTEN_STOP}`); // one round trip (simple protocol)
 }

@@ -29,7 +29,10 @@ WITH beat AS (
 )${probeSelect(true, 'EXISTS (SELECT 1 FROM beat)')}`;
 
 /** Before 4.4: read-only. */
-export const PROBE = probeSelect(false, 'EXISTS (SELECT 1 FROM pgagent.pga_jobagent WHERE jagpid = pg_backend_pid())');
+export const PROBE = probeSelect(
+  false,
+  'EXISTS (SELECT 1 FROM pgagent.pga_jobagent WHERE jagpid = pg_backend_pid())',
+);
 
 export type Probe = {
   registered: boolean;
@@ -40,7 +43,10 @@ export type Probe = {
 
 /** leaseSeconds null: a schema without leases. */
 export async function probe(db: Db, station: string, leaseSeconds: number | null): Promise<Probe> {
-  const { rows } = leaseSeconds === null ? await db.query<Probe>(PROBE, [station]) : await db.query<Probe>(PROBE_WITH_HEARTBEAT, [station, leaseSeconds]);
+  const { rows } =
+    leaseSeconds === null
+      ? await db.query<Probe>(PROBE, [station])
+      : await db.query<Probe>(PROBE_WITH_HEARTBEAT, [station, leaseSeconds]);
   return rows[0];
 }
 
@@ -81,7 +87,12 @@ SELECT c.jobid, c.jobname, extract(epoch FROM clock_timestamp() - c.jobnextrun):
 type ClaimRow = ClaimedJob & { run_id: number; steps: Step[] };
 
 /** Claims due jobs and hands their logged runs to the RunStore through `claimed`. */
-export async function claimDueJobs(db: Db, station: string, limit: number, claimed: ClaimedRuns): Promise<ClaimedJob[]> {
+export async function claimDueJobs(
+  db: Db,
+  station: string,
+  limit: number,
+  claimed: ClaimedRuns,
+): Promise<ClaimedJob[]> {
   const { rows } = await db.query<ClaimRow & Record<string, unknown>>(CLAIM_DUE_JOBS, [station, limit]);
   return rows.map(({ run_id, steps, ...job }) => {
     claimed.put(job.jobid, { runId: run_id, steps });

@@ -12,7 +12,10 @@ import { replaceUnstorable } from '../encoding';
 import { Status } from '../status';
 import { Step } from '../steps/step';
 
-export type Submit = <R extends Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<{ rows: R[]; rowCount: number }>;
+export type Submit = <R extends Record<string, unknown>>(
+  sql: string,
+  params?: unknown[],
+) => Promise<{ rows: R[]; rowCount: number }>;
 
 /** Why a step could not be logged: its job is gone, no longer ours, or the step was deleted. */
 export type StepMissing = 'job' | 'claim' | 'step';
@@ -160,12 +163,19 @@ export function runStore(submit: Submit, claimed: ClaimedRuns = new ClaimedRuns(
       return (await submit<Step & Record<string, unknown>>(JOB_STEPS, [jobId])).rows;
     },
     async startStep(runId, jobId, stepId) {
-      const r = (await submit<{ id: number | null; job_exists: boolean; ours: boolean }>(INSERT_STEP_RUN, [runId, stepId, jobId])).rows[0];
+      const r = (
+        await submit<{ id: number | null; job_exists: boolean; ours: boolean }>(INSERT_STEP_RUN, [
+          runId,
+          stepId,
+          jobId,
+        ])
+      ).rows[0];
       if (r.id !== null) return { id: r.id };
       return { missing: !r.job_exists ? 'job' : !r.ours ? 'claim' : 'step' };
     },
     async finishStep(stepRunId, { status, result, seconds, output }) {
-      const write = (text: string): Promise<unknown> => submit(FINISH_STEP_RUN, [stepRunId, status, result, seconds, text]);
+      const write = (text: string): Promise<unknown> =>
+        submit(FINISH_STEP_RUN, [stepRunId, status, result, seconds, text]);
       try {
         await write(output);
       } catch (e) {

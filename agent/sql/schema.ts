@@ -5,7 +5,8 @@ import { Db } from './db';
 
 export const IN_RECOVERY = 'SELECT pg_catalog.pg_is_in_recovery() AS in_recovery';
 
-export const STANDBY_PROBLEM = 'the server is a standby (in recovery): this agent runs nothing until it is promoted or the connection string reaches a primary';
+export const STANDBY_PROBLEM =
+  'the server is a standby (in recovery): this agent runs nothing until it is promoted or the connection string reaches a primary';
 
 export async function isStandby(db: Db): Promise<boolean> {
   return (await db.query<{ in_recovery: boolean }>(IN_RECOVERY)).rows[0].in_recovery;
@@ -38,9 +39,13 @@ export interface Schema {
 /** The schema's features, or the reason the agent cannot work here yet (a sentence that says what to do). */
 export async function checkSchema(db: Db, dbLabel: string): Promise<Schema | { problem: string }> {
   const [row] = (
-    await db.query<{ has_schema: boolean; has_version_function: boolean; has_lease: boolean; has_job_control: boolean; idle_session_timeout: string | null }>(
-      SCHEMA_CHECK,
-    )
+    await db.query<{
+      has_schema: boolean;
+      has_version_function: boolean;
+      has_lease: boolean;
+      has_job_control: boolean;
+      idle_session_timeout: string | null;
+    }>(SCHEMA_CHECK)
   ).rows;
   if (!row.has_schema || !row.has_version_function) {
     return {
@@ -49,7 +54,13 @@ export async function checkSchema(db: Db, dbLabel: string): Promise<Schema | { p
   }
   const version = Number((await db.query(SCHEMA_VERSION)).rows[0].version);
   if (version !== 4) {
-    return { problem: `pgagent.pgagent_schema_version() in ${dbLabel} is ${version}, this agent needs 4: update the extension with ALTER EXTENSION pgagent UPDATE` };
+    return {
+      problem: `pgagent.pgagent_schema_version() in ${dbLabel} is ${version}, this agent needs 4: update the extension with ALTER EXTENSION pgagent UPDATE`,
+    };
   }
-  return { lease: row.has_lease, jobControl: row.has_job_control, idleSessionTimeoutMs: Number(row.idle_session_timeout ?? 0) };
+  return {
+    lease: row.has_lease,
+    jobControl: row.has_job_control,
+    idleSessionTimeoutMs: Number(row.idle_session_timeout ?? 0),
+  };
 }

@@ -35,7 +35,12 @@ export function batchStepRunner(logger: Logger): StepRunner {
       return await run(file, args, dir, signal);
     } finally {
       // What the script left behind may resist removal (a chmod 000 directory): the step's result stands.
-      await removeStepDir(dir).catch((e: Error) => logger.warn(`could not remove the directory of step ${step.jstid}: ${e.message}`, { step: step.jstid, dir }));
+      await removeStepDir(dir).catch((e: Error) =>
+        logger.warn(`could not remove the directory of step ${step.jstid}: ${e.message}`, {
+          step: step.jstid,
+          dir,
+        }),
+      );
     }
   };
 }
@@ -87,10 +92,14 @@ function run(file: string, args: string[], cwd: string, signal: AbortSignal): Pr
 
     child.on('exit', (code, sig) => {
       const result = code ?? 128 + (sig ? os.constants.signals[sig] : 0);
-      const closed = Promise.all(streams.map((s) => new Promise((r) => (s.closed ? r(null) : s.once('close', r)))));
+      const closed = Promise.all(
+        streams.map((s) => new Promise((r) => (s.closed ? r(null) : s.once('close', r)))),
+      );
       const drain = setTimeout(() => {
         for (const s of streams) s.destroy();
-        output.appendLine(`[output no longer read: a background process kept it open ${DRAIN_MS / 1000} s after the script exited]`);
+        output.appendLine(
+          `[output no longer read: a background process kept it open ${DRAIN_MS / 1000} s after the script exited]`,
+        );
       }, DRAIN_MS);
       void closed.then(() => {
         clearTimeout(drain);

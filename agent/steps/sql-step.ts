@@ -11,7 +11,13 @@
 import { DatabaseError, PoolClient, Query, QueryResult } from 'pg';
 import { ConninfoError } from '../libpq';
 import { BoundedOutput } from '../output';
-import { describeError, formatError, formatServerMessage, isConnectionError, ServerMessage } from '../pg-errors';
+import {
+  describeError,
+  formatError,
+  formatServerMessage,
+  isConnectionError,
+  ServerMessage,
+} from '../pg-errors';
 import { connectWhenFree, Target, TargetPools } from '../pools';
 import { abortReason, describeAbort } from '../status';
 import { dropRows } from './rows-dropped';
@@ -27,7 +33,8 @@ const TERMINATE_WAIT_MS = 2_000;
 /** After a cancel request, how long the statement gets to stop before its connection is closed. */
 const CANCEL_WAIT_MS = 5_000;
 
-export const OPEN_TRANSACTION_NOTE = '[the step left a transaction open: the agent rolled it back, so its work since BEGIN was not kept]';
+export const OPEN_TRANSACTION_NOTE =
+  '[the step left a transaction open: the agent rolled it back, so its work since BEGIN was not kept]';
 
 const SET_APPLICATION_NAME = "SELECT set_config('application_name', $1, false)";
 
@@ -51,7 +58,12 @@ export function sqlStepRunner(pools: TargetPools): StepRunner {
       );
     } catch (e) {
       output.appendLine(`could not connect to ${target.label}: ${describeError(e)}`);
-      return { ok: false, result: -1, output: output.text(), summary: `could not connect to ${target.label}: ${describeError(e)}` };
+      return {
+        ok: false,
+        result: -1,
+        output: output.text(),
+        summary: `could not connect to ${target.label}: ${describeError(e)}`,
+      };
     }
     return runOn(client, step.jstcode, output, context, (pid, how) => pools.signalBackend(target, pid, how));
   };
@@ -117,7 +129,13 @@ async function runOn(
     const error = formatError(broken && !(e instanceof DatabaseError) ? lostConnection(broken) : e);
     output.appendLine(error);
     if (signal.aborted) output.appendLine(`[cancelled: ${describeAbort(abortReason(signal)!)}]`);
-    return { ok: false, result: -1, output: output.text(), summary: error.split('\n')[0], sqlstate: e instanceof DatabaseError ? e.code : undefined };
+    return {
+      ok: false,
+      result: -1,
+      output: output.text(),
+      summary: error.split('\n')[0],
+      sqlstate: e instanceof DatabaseError ? e.code : undefined,
+    };
   } finally {
     timers.forEach(clearTimeout);
     signal.removeEventListener('abort', onAbort);
@@ -130,7 +148,9 @@ async function runOn(
 }
 
 function lostConnection(e: Error): Error {
-  return new Error(`the connection to the server was lost while the step ran (${e.message}): the server may have restarted or the backend been terminated`);
+  return new Error(
+    `the connection to the server was lost while the step ran (${e.message}): the server may have restarted or the backend been terminated`,
+  );
 }
 
 /**

@@ -23,7 +23,13 @@ export async function removeStaleStepDirs(tmp = os.tmpdir()): Promise<string[]> 
     if (!pid || pid === process.pid || running(pid)) continue;
     const dir = path.join(tmp, name);
     // Another user's directory, or one that resists removal, is not ours to insist on.
-    if (await removeStepDir(dir).then(() => true, () => false)) removed.push(dir);
+    if (
+      await removeStepDir(dir).then(
+        () => true,
+        () => false,
+      )
+    )
+      removed.push(dir);
   }
   return removed;
 }

@@ -15,7 +15,10 @@ export interface Watchdog {
 }
 
 export function watchGroup(pgid: number): Watchdog {
-  const dog = spawn('/bin/sh', ['-c', WATCH, 'pgagent-watchdog', String(pgid)], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+  const dog = spawn('/bin/sh', ['-c', WATCH, 'pgagent-watchdog', String(pgid)], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
   dog.on('error', () => {}); // without a watchdog the step still runs, as before
   dog.stdin!.on('error', () => {});
   dog.unref();

@@ -103,4 +103,5 @@ export function upstreamAgent(binPath: string): AgentKind {
 }
 
 /** Our agent as built here, or another build (PGAGENT_BENCH_OURS, e.g. an older commit's, for before/after figures). */
-export const OURS_CLI = process.env.PGAGENT_BENCH_OURS || path.resolve(__dirname, '..', '..', 'agent', 'cli.js');
+export const OURS_CLI =
+  process.env.PGAGENT_BENCH_OURS || path.resolve(__dirname, '..', '..', 'agent', 'cli.js');

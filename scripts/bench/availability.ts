@@ -17,8 +17,15 @@ export interface Candidate {
 
 function version(file: string, args: string[]): string | undefined {
   try {
-    const out = execFileSync(file, args, { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
-    return out.split('\n').find((l) => /\d+\.\d+/.test(l))?.trim();
+    const out = execFileSync(file, args, {
+      encoding: 'utf8',
+      timeout: 10_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return out
+      .split('\n')
+      .find((l) => /\d+\.\d+/.test(l))
+      ?.trim();
   } catch {
     return undefined;
   }
@@ -31,7 +38,11 @@ export function candidates(upstreamBin: string | undefined): Candidate[] {
   const upstream: Candidate =
     upstreamBin && fs.existsSync(upstreamBin)
       ? { name: 'upstream', kind: upstreamAgent(upstreamBin), version: version(upstreamBin, ['-v']) }
-      : { name: 'upstream', kind: undefined, missing: `no upstream binary (${upstreamBin ?? 'set --upstream or PGAGENT_UPSTREAM_BIN'})` };
+      : {
+          name: 'upstream',
+          kind: undefined,
+          missing: `no upstream binary (${upstreamBin ?? 'set --upstream or PGAGENT_UPSTREAM_BIN'})`,
+        };
   return [ours, upstream];
 }
 

@@ -4,7 +4,18 @@ import { CronBench } from './cron';
 import { BenchCluster } from './db';
 import { Report } from './report';
 
-export const SCENARIOS = ['pickup', 'burst', 'limit', 'batch', 'idle', 'multi', 'crash', 'nextrun', 'purge', 'pg_cron'] as const;
+export const SCENARIOS = [
+  'pickup',
+  'burst',
+  'limit',
+  'batch',
+  'idle',
+  'multi',
+  'crash',
+  'nextrun',
+  'purge',
+  'pg_cron',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** What a bench measures: the two agents, and pg_cron, which runs inside the server (scenarios/cron*.ts). */

@@ -80,21 +80,32 @@ export class CronBench {
 
   /** Waits until n runs since `due` have started (ended too, with `ended`); returns them. */
   async waitRuns(due: Date, n: number, ended: boolean, timeoutMs: number): Promise<CronRun[]> {
-    const enough = (rs: CronRun[]): boolean => rs.filter((r) => !ended || (r.status !== 'running' && r.status !== 'starting')).length >= n;
-    return (await poll(async () => {
-      const rs = await this.runs(due).catch(() => undefined); // undefined while the server restarts
-      return rs && enough(rs) ? rs : undefined;
-    }, timeoutMs, 200)) ?? (await this.runs(due));
+    const enough = (rs: CronRun[]): boolean =>
+      rs.filter((r) => !ended || (r.status !== 'running' && r.status !== 'starting')).length >= n;
+    return (
+      (await poll(
+        async () => {
+          const rs = await this.runs(due).catch(() => undefined); // undefined while the server restarts
+          return rs && enough(rs) ? rs : undefined;
+        },
+        timeoutMs,
+        200,
+      )) ?? (await this.runs(due))
+    );
   }
 
   /** The backend pid of pg_cron's launcher (a background worker), once it runs. */
   async launcherPid(timeoutMs = 30_000): Promise<number | undefined> {
-    return poll(async () => {
-      const rows = await this.bench
-        .admin<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE backend_type = 'pg_cron launcher'`)
-        .catch(() => []);
-      return rows[0]?.pid;
-    }, timeoutMs, 200);
+    return poll(
+      async () => {
+        const rows = await this.bench
+          .admin<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE backend_type = 'pg_cron launcher'`)
+          .catch(() => []);
+        return rows[0]?.pid;
+      },
+      timeoutMs,
+      200,
+    );
   }
 
   /** Samples the server's backends running pg_cron jobs until stop() is called; stop() returns the peak. */

@@ -9,7 +9,10 @@ const TEMPLATE = 'bench_template';
 export class BenchDb {
   private client: Client | undefined;
 
-  constructor(readonly cluster: Cluster, readonly name: string) {}
+  constructor(
+    readonly cluster: Cluster,
+    readonly name: string,
+  ) {}
 
   /** Connection string for an agent instance: its own role and application_name. */
   conninfo(role: string): string {

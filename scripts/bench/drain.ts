@@ -63,7 +63,8 @@ export const BURST_METRICS = [
 /** Tallies summed over repetitions, largest first. */
 function mergeTallies(lists: Tally[][]): Tally[] {
   const counts = new Map<string, number>();
-  for (const list of lists) for (const { key, count } of list) counts.set(key, (counts.get(key) ?? 0) + count);
+  for (const list of lists)
+    for (const { key, count } of list) counts.set(key, (counts.get(key) ?? 0) + count);
   return [...counts.entries()].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count);
 }
 
@@ -122,11 +123,14 @@ export async function repeatBursts(
     };
     out[c.name] = s;
     ctx.report.line(`  ${label(`${spec.label}, ${c.name}`)} ${burstLine(s, spec)}`);
-    for (const f of s.failureReasons.slice(0, 3)) ctx.report.line(`  ${label('')}   failed step x${f.count} (all reps): ${f.key}`);
+    for (const f of s.failureReasons.slice(0, 3))
+      ctx.report.line(`  ${label('')}   failed step x${f.count} (all reps): ${f.key}`);
     const tally = (t: Tally[]): string => t.map((d) => `${d.key} ${d.count}`).join(', ');
     if (s.runsBy.length > 1) ctx.report.line(`  ${label('')}   runs by agent (all reps): ${tally(s.runsBy)}`);
     if (s.extraRunsBy.length) {
-      ctx.report.line(`  ${label('')}   log rows beyond a job's first real run, by agent and status (all reps): ${tally(s.extraRunsBy)}`);
+      ctx.report.line(
+        `  ${label('')}   log rows beyond a job's first real run, by agent and status (all reps): ${tally(s.extraRunsBy)}`,
+      );
     }
   }
   const o = out[compare[0]];
@@ -147,7 +151,8 @@ export async function repeatBursts(
 }
 
 function burstLine(s: BurstSummary, spec: BurstSpec): string {
-  const f = (k: (typeof BURST_METRICS)[number], digits = 0, unit = ''): string => fmtSpread(s.summary[k], digits, unit);
+  const f = (k: (typeof BURST_METRICS)[number], digits = 0, unit = ''): string =>
+    fmtSpread(s.summary[k], digits, unit);
   const timeouts = s.timeouts ? `, TIMED OUT in ${s.timeouts}/${s.reps.length} reps` : '';
   // Only INSERT steps leave a trace of each execution.
   const twice = spec.step.code.includes('bench_sink') ? `, steps run twice ${f('duplicatedSinkJobs')}` : '';

@@ -18,7 +18,12 @@ export const STEPS = {
 } satisfies Record<string, Step>;
 
 /** Creates n enabled one-step jobs that are not due (jobnextrun NULL); returns their ids. */
-export async function createJobs(db: BenchDb, n: number, step: Step, opts: { everyMinute?: boolean } = {}): Promise<number[]> {
+export async function createJobs(
+  db: BenchDb,
+  n: number,
+  step: Step,
+  opts: { everyMinute?: boolean } = {},
+): Promise<number[]> {
   const rows = await db.query<{ jobid: number }>(
     `WITH j AS (
        INSERT INTO pgagent.pga_job (jobjclid, jobname)
@@ -37,7 +42,10 @@ export async function createJobs(db: BenchDb, n: number, step: Step, opts: { eve
   const ids = rows.map((r) => r.jobid);
   if (opts.everyMinute) {
     // All-false arrays mean "every minute"; the schedule trigger sets jobnextrun to the next one.
-    await db.query(`INSERT INTO pgagent.pga_schedule (jscjobid, jscname) SELECT unnest($1::int4[]), 'every minute'`, [ids]);
+    await db.query(
+      `INSERT INTO pgagent.pga_schedule (jscjobid, jscname) SELECT unnest($1::int4[]), 'every minute'`,
+      [ids],
+    );
   }
   return ids;
 }

@@ -27,7 +27,8 @@ const CLUSTER_PREFIX = 'pgagent-bench-';
 const ALL: Scenario[] = [pickup, burst, limit, batch, idle, multi, crash, nextrun, purge, cron];
 
 function machine(cluster: Cluster): Record<string, unknown> {
-  const read = (f: string): string | undefined => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim() : undefined);
+  const read = (f: string): string | undefined =>
+    fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim() : undefined;
   return {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model,
@@ -97,23 +98,31 @@ async function main(): Promise<void> {
     };
     report.line(`pgagent bench ${startedAt}: ${JSON.stringify(meta.machine)}`);
     for (const a of meta.agents) {
-      report.line(`  agent ${a.name}: ${a.available ? `available (${a.version ?? 'version unknown'})` : `unavailable: ${a.reason}`}`);
+      report.line(
+        `  agent ${a.name}: ${a.available ? `available (${a.version ?? 'version unknown'})` : `unavailable: ${a.reason}`}`,
+      );
     }
     report.line(`  pg_cron: ${withCron ? 'preloaded in the cluster' : `not measured: ${missingCron}`}`);
-    report.line(`  figures are medians (min..max) over ${opts.reps} repetition(s) where repeated; the machine may be shared and noisy`);
+    report.line(
+      `  figures are medians (min..max) over ${opts.reps} repetition(s) where repeated; the machine may be shared and noisy`,
+    );
     for (const scenario of ALL.filter((s) => opts.only.has(s.name))) {
       const t0 = Date.now();
       try {
         report.record(scenario.name, await scenario.run(ctx));
       } catch (e) {
-        const msg = e instanceof Error ? e.stack ?? e.message : String(e);
+        const msg = e instanceof Error ? (e.stack ?? e.message) : String(e);
         report.line(`${scenario.name}: failed: ${msg}`);
         report.record(scenario.name, { error: msg });
       }
       report.line(`  (${scenario.name}: ${Math.round((Date.now() - t0) / 1000)} s)`);
     }
     report.record('sideBySide', sideBySide(report));
-    const file = report.write(opts.outDir, { ...meta, finishedAt: new Date().toISOString(), loadAvgAtEnd: os.loadavg() });
+    const file = report.write(opts.outDir, {
+      ...meta,
+      finishedAt: new Date().toISOString(),
+      loadAvgAtEnd: os.loadavg(),
+    });
     report.line(`summary: ${file}`);
     report.line(`agent logs: ${logDir}`);
   } finally {

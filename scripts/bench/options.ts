@@ -26,7 +26,10 @@ export function parseOptions(argv: string[]): BenchOptions {
       return v;
     };
     const names = <T extends string>(known: readonly T[], what: string): T[] => {
-      const list = value().split(',').map((s) => s.trim()).filter(Boolean);
+      const list = value()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const unknown = list.filter((n) => !(known as readonly string[]).includes(n));
       if (unknown.length) throw new Error(`unknown ${what} ${unknown.join(', ')}\n${USAGE}`);
       return list as T[];
@@ -44,5 +47,12 @@ export function parseOptions(argv: string[]): BenchOptions {
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}\n${USAGE}`);
   }
-  return { quick, only: new Set(only), measured: new Set(measured), reps: reps ?? (quick ? 1 : 3), upstreamBin, outDir: path.resolve(outDir) };
+  return {
+    quick,
+    only: new Set(only),
+    measured: new Set(measured),
+    reps: reps ?? (quick ? 1 : 3),
+    upstreamBin,
+    outDir: path.resolve(outDir),
+  };
 }

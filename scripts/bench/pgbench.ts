@@ -21,13 +21,15 @@ function replay(sql: string, vars: string[], gset = false): string {
 
 /** The script: variables jobid and run_id come from the claim, id from the step's log row. */
 export function bookkeepingScript(): string {
-  return [
-    replay(CLAIM_DUE_JOBS, ['station', 'one'], true),
-    // The bench's jobs have one step, whose jstid is the job's id (limitJobs).
-    replay(INSERT_STEP_RUN, ['run_id', 'jobid', 'jobid'], true),
-    replay(FINISH_STEP_RUN, ['id', 'status', 'result', 'seconds', 'output']),
-    replay(FINISH_RUN, ['run_id', 'status', 'seconds', 'jobid']),
-  ].join('\n') + '\n';
+  return (
+    [
+      replay(CLAIM_DUE_JOBS, ['station', 'one'], true),
+      // The bench's jobs have one step, whose jstid is the job's id (limitJobs).
+      replay(INSERT_STEP_RUN, ['run_id', 'jobid', 'jobid'], true),
+      replay(FINISH_STEP_RUN, ['id', 'status', 'result', 'seconds', 'output']),
+      replay(FINISH_RUN, ['run_id', 'status', 'seconds', 'jobid']),
+    ].join('\n') + '\n'
+  );
 }
 
 /** n one-step jobs whose step has jstid = jobid, so the script knows the step of a claimed job. */
@@ -42,7 +44,9 @@ export async function limitJobs(db: BenchDb, n: number): Promise<void> {
      SELECT jobid, jobid, 'step', 's', current_database(), 'SELECT 1' FROM j`,
     [n],
   );
-  await db.query(`SELECT setval('pgagent.pga_jobstep_jstid_seq', (SELECT max(jstid) FROM pgagent.pga_jobstep))`);
+  await db.query(
+    `SELECT setval('pgagent.pga_jobstep_jstid_seq', (SELECT max(jstid) FROM pgagent.pga_jobstep))`,
+  );
 }
 
 /** Makes every job due again and registers the agent row the clients claim for; returns its pid. */
@@ -61,10 +65,33 @@ export function pgbench(db: BenchDb, agentPid: number, clients: number, perClien
   const script = path.join(db.cluster.baseDir, 'bookkeeping.pgbench');
   fs.writeFileSync(script, bookkeepingScript(), { mode: 0o644 });
   const { socketDir, port, user, pgBin } = db.cluster;
-  const vars = { agent: agentPid, station: 'pgbench', one: 1, status: 's', result: 1, seconds: 0.001, output: 'ok' };
+  const vars = {
+    agent: agentPid,
+    station: 'pgbench',
+    one: 1,
+    status: 's',
+    result: 1,
+    seconds: 0.001,
+    output: 'ok',
+  };
   const out = runAsServerUser(path.join(pgBin, 'pgbench'), [
-    '-n', '-M', 'prepared', '-h', socketDir, '-p', String(port), '-U', user,
-    '-c', String(clients), '-j', String(clients), '-t', String(perClient), '-f', script,
+    '-n',
+    '-M',
+    'prepared',
+    '-h',
+    socketDir,
+    '-p',
+    String(port),
+    '-U',
+    user,
+    '-c',
+    String(clients),
+    '-j',
+    String(clients),
+    '-t',
+    String(perClient),
+    '-f',
+    script,
     ...Object.entries(vars).flatMap(([k, v]) => ['-D', `${k}=${v}`]),
     db.name,
   ]);

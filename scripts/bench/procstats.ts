@@ -21,7 +21,8 @@ export function readProc(pid: number): ProcSnapshot | undefined {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = (i: number): number => Number(fields[i - 3]); // i = field number in proc(5)
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+    const kb = (key: string): number =>
+      Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
     return {
       cpuSelf: (ticks(14) + ticks(15)) / CLOCK_TICKS,
       cpuChildren: (ticks(16) + ticks(17)) / CLOCK_TICKS,

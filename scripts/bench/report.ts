@@ -25,7 +25,10 @@ export class Report {
   write(dir: string, meta: Record<string, unknown>): string {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `bench-${String(meta.startedAt).replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, JSON.stringify({ ...meta, results: this.results, lines: this.lines }, null, 2) + '\n');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ ...meta, results: this.results, lines: this.lines }, null, 2) + '\n',
+    );
     return file;
   }
 }
@@ -56,9 +59,13 @@ export function label(text: string, width = 26): string {
 }
 
 /** "ours/upstream: a 0.50x, b 1.20x" for the metrics both agents have. */
-export function ratioLine(metrics: Array<[name: string, ours: number | undefined, upstream: number | undefined]>): string | undefined {
+export function ratioLine(
+  metrics: Array<[name: string, ours: number | undefined, upstream: number | undefined]>,
+): string | undefined {
   const parts = metrics
-    .filter(([, o, u]) => o !== undefined && u !== undefined && Number.isFinite(o) && Number.isFinite(u) && u !== 0)
+    .filter(
+      ([, o, u]) => o !== undefined && u !== undefined && Number.isFinite(o) && Number.isFinite(u) && u !== 0,
+    )
     .map(([name, o, u]) => `${name} ${fmtRatio((o as number) / (u as number))}`);
   return parts.length ? `${''.padEnd(4)}ours/upstream: ${parts.join(', ')}` : undefined;
 }

@@ -33,7 +33,11 @@ export async function registeredPid(db: BenchDb, role: string): Promise<number |
 export class Session {
   readonly agents: RunningAgent[] = [];
 
-  constructor(private readonly ctx: BenchContext, readonly db: BenchDb, readonly label: string) {}
+  constructor(
+    private readonly ctx: BenchContext,
+    readonly db: BenchDb,
+    readonly label: string,
+  ) {}
 
   /** Starts an agent as a new role and waits until it has registered. */
   async start(kind: AgentKind, flags: AgentFlags = {}): Promise<RunningAgent> {
@@ -41,11 +45,17 @@ export class Session {
     await this.ctx.bench.ensureRole(role);
     const logPath = path.join(this.ctx.logDir, `${this.label}-${role}.log`);
     const proc = kind.start(this.db.conninfo(role), flags, logPath);
-    const pid = await poll(async () => (proc.exit !== undefined ? -1 : registeredPid(this.db, role)), REGISTER_TIMEOUT_MS);
+    const pid = await poll(
+      async () => (proc.exit !== undefined ? -1 : registeredPid(this.db, role)),
+      REGISTER_TIMEOUT_MS,
+    );
     if (pid === undefined || pid < 0) {
       await proc.stop();
       const tail = proc.log.trim().split('\n').slice(-5).join(' | ');
-      const why = pid === undefined ? `did not register within ${REGISTER_TIMEOUT_MS / 1000} s` : `exited (${proc.exit})`;
+      const why =
+        pid === undefined
+          ? `did not register within ${REGISTER_TIMEOUT_MS / 1000} s`
+          : `exited (${proc.exit})`;
       throw new AgentStartError(`${kind.name} ${why}: ${tail || 'no output'}`);
     }
     const agent = { kind: kind.name, role, proc, servicePid: pid };
@@ -68,7 +78,11 @@ export class Session {
 }
 
 /** Runs fn with one fresh database per label; stops their agents and drops them afterwards. */
-export async function withSessions<T>(ctx: BenchContext, labels: string[], fn: (s: Session[]) => Promise<T>): Promise<T> {
+export async function withSessions<T>(
+  ctx: BenchContext,
+  labels: string[],
+  fn: (s: Session[]) => Promise<T>,
+): Promise<T> {
   const sessions: Session[] = [];
   try {
     for (const label of labels) sessions.push(new Session(ctx, await ctx.bench.createDb(label), label));
@@ -79,7 +93,11 @@ export async function withSessions<T>(ctx: BenchContext, labels: string[], fn: (
   }
 }
 
-export async function withSession<T>(ctx: BenchContext, label: string, fn: (s: Session) => Promise<T>): Promise<T> {
+export async function withSession<T>(
+  ctx: BenchContext,
+  label: string,
+  fn: (s: Session) => Promise<T>,
+): Promise<T> {
   return withSessions(ctx, [label], ([s]) => fn(s));
 }
 

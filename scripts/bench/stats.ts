@@ -45,7 +45,10 @@ export function spread(values: number[]): Spread {
 }
 
 /** Per-field spreads over repetitions of a record of numbers. */
-export function spreadEach<K extends string>(reps: Array<Record<K, number>>, keys: readonly K[]): Record<K, Spread> {
+export function spreadEach<K extends string>(
+  reps: Array<Record<K, number>>,
+  keys: readonly K[],
+): Record<K, Spread> {
   const out = {} as Record<K, Spread>;
   for (const k of keys) out[k] = spread(reps.map((r) => r[k]).filter((v) => Number.isFinite(v)));
   return out;

@@ -33,9 +33,12 @@ test('a step waits while its server is busy, then runs', async () => {
   await waitForRunningStep(db, jobid);
   // The step is refused while the holder keeps the role's only connection: the server logs it.
   const serverLog = path.join(db.cluster.baseDir, 'server.log');
-  await waitFor(() => fs.readFileSync(serverLog, 'utf8').includes(`too many connections for role "${ROLE}"`), {
-    what: 'the server to refuse the step',
-  });
+  await waitFor(
+    () => fs.readFileSync(serverLog, 'utf8').includes(`too many connections for role "${ROLE}"`),
+    {
+      what: 'the server to refuse the step',
+    },
+  );
   await holder.end();
   const [run] = await waitForRuns(db, jobid);
   expect(run.jlgstatus).toBe('s');

@@ -72,7 +72,18 @@ test('--help lists the options and the exit codes', async () => {
   expect(code).toBe(0);
   expect(stderr).toBe('');
   expect(stdout).toMatch(/^Usage: pgagent \[options\] <connect string>/);
-  for (const opt of ['--foreground', '--poll', '--retry', '--log-file', '--log-level', '--log-format', '--max-jobs', '--hostname', '--shutdown-grace', '--version']) {
+  for (const opt of [
+    '--foreground',
+    '--poll',
+    '--retry',
+    '--log-file',
+    '--log-level',
+    '--log-format',
+    '--max-jobs',
+    '--hostname',
+    '--shutdown-grace',
+    '--version',
+  ]) {
     expect(stdout).toContain(opt);
   }
   expect(stdout).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 /);
@@ -97,7 +108,10 @@ describe('usage errors exit 2 with a message and no stack trace', () => {
     [['-f', 'sslmode=sometimes'], 'invalid connect string: invalid sslmode value: "sometimes"'],
     // Without -f too: said on the terminal before detaching.
     [['host=x nosuch=1'], 'invalid connect string: invalid connection option "nosuch"'],
-    [['host=a,b target_session_attrs=master'], 'invalid connect string: invalid target_session_attrs value: "master"'],
+    [
+      ['host=a,b target_session_attrs=master'],
+      'invalid connect string: invalid target_session_attrs value: "master"',
+    ],
     [['host=a,b port=1,2,3'], 'invalid connect string: could not match 3 port numbers to 2 hosts'],
   ])('%j', async (args, message) => {
     const { code, stdout, stderr } = await run(...args);
@@ -156,16 +170,28 @@ describe('without -f, the start-up is reported on the terminal', () => {
     const pidfile = path.join(tmp, 'agent.pid');
     const log = path.join(tmp, 'pidfile.log');
     try {
-      const first = await run('-s', log, '--pidfile', pidfile, '--hostname', 'cli-pidfile', ...db.conninfo.split(' '));
+      const first = await run(
+        '-s',
+        log,
+        '--pidfile',
+        pidfile,
+        '--hostname',
+        'cli-pidfile',
+        ...db.conninfo.split(' '),
+      );
       expect(first).toEqual({ code: 0, stdout: '', stderr: '' });
       const pid = Number(fs.readFileSync(pidfile, 'utf8'));
       live.push(pid);
-      expect(await db.query('SELECT jagstation FROM pgagent.pga_jobagent')).toEqual([{ jagstation: 'cli-pidfile' }]);
+      expect(await db.query('SELECT jagstation FROM pgagent.pga_jobagent')).toEqual([
+        { jagstation: 'cli-pidfile' },
+      ]);
 
       for (const args of [[], ['-f']]) {
         const second = await run(...args, '-s', log, '--pidfile', pidfile, ...db.conninfo.split(' '));
         expect(second.code).toBe(1);
-        expect(second.stderr).toBe(`pgagent: pid file "${pidfile}" names a running process (pid ${pid}): is another agent running?\n`);
+        expect(second.stderr).toBe(
+          `pgagent: pid file "${pidfile}" names a running process (pid ${pid}): is another agent running?\n`,
+        );
       }
       process.kill(pid, 'SIGTERM');
       await waitFor(() => !processAlive(pid) && !fs.existsSync(pidfile));
@@ -196,7 +222,9 @@ describe('without -f, the start-up is reported on the terminal', () => {
       if (pid) live.push(pid);
       // The database is not the agent's to give up on: it retries in the background, and says why.
       expect(code).toBe(0);
-      expect(stderr).toContain(`pgagent: warning: running in the background as pid ${pid}, retrying every 10 s: `);
+      expect(stderr).toContain(
+        `pgagent: warning: running in the background as pid ${pid}, retrying every 10 s: `,
+      );
       expect(stderr).toContain(`database "${bare.name}" has no pgagent schema`);
     } finally {
       await bare.drop();
@@ -253,9 +281,13 @@ describe('against a database', () => {
     child.kill('SIGINT');
     const { code, stdout } = await result;
     expect(code).toBe(0);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(Object.keys(line)).toEqual(expect.arrayContaining(['ts', 'level', 'msg']));
+    for (const line of lines)
+      expect(Object.keys(line)).toEqual(expect.arrayContaining(['ts', 'level', 'msg']));
   });
 
   test('SIGHUP reopens the log file after it was moved', async () => {

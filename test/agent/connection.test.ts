@@ -27,7 +27,12 @@ describe('real connections', () => {
   }
 
   test('the test cluster conninfo, over the socket', async () => {
-    expect(await whoAmI(db.conninfo)).toEqual({ user: 'postgres', db: db.name, app: 'pgagent', socket: true });
+    expect(await whoAmI(db.conninfo)).toEqual({
+      user: 'postgres',
+      db: db.name,
+      app: 'pgagent',
+      socket: true,
+    });
   });
 
   test('the same as a URI with the socket directory percent-encoded', async () => {
@@ -37,7 +42,12 @@ describe('real connections', () => {
   });
 
   test('PG* variables alone, over TCP', async () => {
-    const env = cleanEnv({ PGHOST: '127.0.0.1', PGPORT: String(db.cluster.port), PGUSER: 'postgres', PGDATABASE: db.name });
+    const env = cleanEnv({
+      PGHOST: '127.0.0.1',
+      PGPORT: String(db.cluster.port),
+      PGUSER: 'postgres',
+      PGDATABASE: db.name,
+    });
     expect(await whoAmI('', env)).toEqual({ user: 'postgres', db: db.name, app: 'pgagent', socket: false });
   });
 
@@ -45,7 +55,10 @@ describe('real connections', () => {
     const role = `pw_${process.pid}`;
     await db.query(`CREATE ROLE ${role} LOGIN PASSWORD 'r:ght\\pw'`);
     try {
-      const file = writeFile('pgpass-real', `127.0.0.1:${db.cluster.port}:${db.name}:${role}:r\\:ght\\\\pw\n`);
+      const file = writeFile(
+        'pgpass-real',
+        `127.0.0.1:${db.cluster.port}:${db.name}:${role}:r\\:ght\\\\pw\n`,
+      );
       const conninfo = `host=127.0.0.1 port=${db.cluster.port} dbname=${db.name} user=${role}`;
       const env = cleanEnv({ PGPASSFILE: file });
       // The scratch cluster trusts everyone, so the password is checked in the config.
@@ -56,13 +69,15 @@ describe('real connections', () => {
     }
   });
 
-  test('sslmode=require fails on a server without TLS, in libpq\'s words', async () => {
-    await expect(whoAmI(`host=127.0.0.1 port=${db.cluster.port} dbname=${db.name} user=postgres sslmode=require`)).rejects.toThrow(
+  test("sslmode=require fails on a server without TLS, in libpq's words", async () => {
+    await expect(
+      whoAmI(`host=127.0.0.1 port=${db.cluster.port} dbname=${db.name} user=postgres sslmode=require`),
+    ).rejects.toThrow(
       `connection to server at "127.0.0.1", port ${db.cluster.port} failed: server does not support SSL, but SSL was required`,
     );
   });
 
-  test('a server that is not there, over a socket and over TCP, in libpq\'s words', async () => {
+  test("a server that is not there, over a socket and over TCP, in libpq's words", async () => {
     const port = await freePort();
     await expect(whoAmI(`host=${tmp} port=${port} dbname=x`)).rejects.toThrow(
       `connection to server on socket "${tmp}/.s.PGSQL.${port}" failed: No such file or directory\n\tIs the server running locally and accepting connections on that socket?`,
@@ -72,7 +87,11 @@ describe('real connections', () => {
     );
     // A name shows its address too; each address libpq tried gets its line.
     const byName = await whoAmI(`host=localhost port=${port} dbname=x`).catch((e: Error) => e.message);
-    expect(byName).toMatch(new RegExp(`^connection to server at "localhost" \\((127\\.0\\.0\\.1|::1)\\), port ${port} failed: Connection refused\n`));
+    expect(byName).toMatch(
+      new RegExp(
+        `^connection to server at "localhost" \\((127\\.0\\.0\\.1|::1)\\), port ${port} failed: Connection refused\n`,
+      ),
+    );
     await expect(whoAmI(`host=no-such-host.invalid port=${port} dbname=x`)).rejects.toThrow(
       /^could not translate host name "no-such-host.invalid" to address: /,
     );

@@ -22,11 +22,24 @@ beforeAll(async () => {
   primary.psql('CREATE EXTENSION pgagent', DB);
   const base = fs.mkdtempSync(path.join(os.tmpdir(), CLUSTER_PREFIX));
   if (process.getuid?.() === 0) {
-    const id = (flag: string): number => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+    const id = (flag: string): number =>
+      Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
     fs.chownSync(base, id('-u'), id('-g'));
   }
   runAsServerUser(path.join(primary.pgBin, 'pg_basebackup'), [
-    '-D', path.join(base, 'data'), '-R', '-X', 'stream', '-c', 'fast', '-h', primary.socketDir, '-p', String(primary.port), '-U', primary.user,
+    '-D',
+    path.join(base, 'data'),
+    '-R',
+    '-X',
+    'stream',
+    '-c',
+    'fast',
+    '-h',
+    primary.socketDir,
+    '-p',
+    String(primary.port),
+    '-U',
+    primary.user,
   ]);
   standby = await startCluster({ baseDir: base });
 }, 120_000);
@@ -39,7 +52,7 @@ afterAll(async () => {
 
 const started = (a: AgentProcess): Promise<RegExpMatchArray> => a.waitForLog(/pgagent started/, 60_000);
 
-test('standby, then failover: agents follow the promoted standby, the lost agent\'s run is recorded aborted, the next job runs once', async () => {
+test("standby, then failover: agents follow the promoted standby, the lost agent's run is recorded aborted, the next job runs once", async () => {
   const onPrimary = clusterJobDb(primary, DB);
   const onStandby = clusterJobDb(standby, DB);
   const both = `host=${primary.socketDir},${standby.socketDir} port=${primary.port},${standby.port} user=${primary.user} dbname=${DB}`;
@@ -50,7 +63,10 @@ test('standby, then failover: agents follow the promoted standby, the lost agent
   const a = startAgent(both, ['--hostname', 'a', '-r', '20']);
   const old = startAgent(primary.conninfo(DB), ['--hostname', 'old', '-r', '10']);
   await Promise.all([a, old].map(started));
-  const kept = await createJob(onPrimary, { hostagent: 'a', steps: [{ kind: 'b', code: 'sleep 8\necho finished' }] });
+  const kept = await createJob(onPrimary, {
+    hostagent: 'a',
+    steps: [{ kind: 'b', code: 'sleep 8\necho finished' }],
+  });
   const stranded = await createJob(onPrimary, { hostagent: 'old', steps: [{ kind: 'b', code: 'sleep 8' }] });
   await runNow(onPrimary, kept, stranded);
   for (const jobid of [kept, stranded]) await waitForRunningStep(onPrimary, jobid);
@@ -75,9 +91,13 @@ test('standby, then failover: agents follow the promoted standby, the lost agent
   const [strandedRun] = await waitForRuns(onStandby, stranded, 1, 60_000);
   expect(strandedRun).toMatchObject({ jlgstatus: 'd', steps: [{ jslstatus: 'd' }] });
   timeline.push(`old agent's run recorded aborted at ${at()}`);
-  await waitFor(async () => (await onStandby.query("SELECT 1 FROM pgagent.pga_jobagent WHERE jagstation = 'old'")).length === 0, {
-    what: "the old primary's agent row to be cleared",
-  });
+  await waitFor(
+    async () =>
+      (await onStandby.query("SELECT 1 FROM pgagent.pga_jobagent WHERE jagstation = 'old'")).length === 0,
+    {
+      what: "the old primary's agent row to be cleared",
+    },
+  );
 
   const next = await createJob(onStandby, { steps: [{ code: 'SELECT 1' }] });
   await runNow(onStandby, next);

@@ -66,11 +66,22 @@ export async function createJob(db: JobDb, spec: JobSpec = {}): Promise<number> 
       await client.query(
         `INSERT INTO pgagent.pga_jobstep (jstjobid, jstname, jstkind, jstcode, jstdbname, jstconnstr, jstonerror, jstenabled)
          VALUES ($1, $2, $3::character(1), $4, $5::name, $6, $7::character(1), $8)`,
-        [jobid, s.name ?? `step ${String(i + 1).padStart(2, '0')}`, kind, s.code, dbname, s.connstr ?? '', s.onerror ?? 'f', s.enabled ?? true],
+        [
+          jobid,
+          s.name ?? `step ${String(i + 1).padStart(2, '0')}`,
+          kind,
+          s.code,
+          dbname,
+          s.connstr ?? '',
+          s.onerror ?? 'f',
+          s.enabled ?? true,
+        ],
       );
     }
     if (spec.everyMinute) {
-      await client.query("INSERT INTO pgagent.pga_schedule (jscjobid, jscname) VALUES ($1, 'every minute')", [jobid]);
+      await client.query("INSERT INTO pgagent.pga_schedule (jscjobid, jscname) VALUES ($1, 'every minute')", [
+        jobid,
+      ]);
     }
     return jobid;
   } finally {
@@ -116,11 +127,18 @@ export async function waitForRuns(db: JobDb, jobid: number, count = 1, timeoutMs
   let runs: Run[] = [];
   await waitFor(
     async () => {
-      const [job] = await db.query<{ jobagentid: number | null }>('SELECT jobagentid FROM pgagent.pga_job WHERE jobid = $1', [jobid]);
+      const [job] = await db.query<{ jobagentid: number | null }>(
+        'SELECT jobagentid FROM pgagent.pga_job WHERE jobid = $1',
+        [jobid],
+      );
       runs = await runsOf(db, jobid);
       return job.jobagentid === null && runs.filter((r) => r.jlgstatus !== 'r').length >= count;
     },
-    { timeoutMs, what: `${count} finished run(s) of job ${jobid}`, context: () => JSON.stringify(runs, null, 1) },
+    {
+      timeoutMs,
+      what: `${count} finished run(s) of job ${jobid}`,
+      context: () => JSON.stringify(runs, null, 1),
+    },
   );
   return runs;
 }

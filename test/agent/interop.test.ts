@@ -29,7 +29,9 @@ async function database(): Promise<TestDatabase> {
 }
 
 const registered = async (db: TestDatabase, n: number): Promise<void> =>
-  waitFor(async () => (await db.query('SELECT 1 FROM pgagent.pga_jobagent')).length === n, { what: `${n} registered agents` });
+  waitFor(async () => (await db.query('SELECT 1 FROM pgagent.pga_jobagent')).length === n, {
+    what: `${n} registered agents`,
+  });
 
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
@@ -45,7 +47,9 @@ maybe('beside pgAgent 4.2', () => {
   // jobs are pinned to each agent's station: both must claim and run, whatever the race does.
   test('100 due jobs shared with pgAgent 4.2: every job runs exactly once, and every run is logged', async () => {
     const db = await database();
-    await db.query('CREATE TABLE public.ran (jobid int, agent text, at timestamptz DEFAULT clock_timestamp())');
+    await db.query(
+      'CREATE TABLE public.ran (jobid int, agent text, at timestamptz DEFAULT clock_timestamp())',
+    );
     await db.query(
       `WITH jobs AS (
          INSERT INTO pgagent.pga_job (jobjclid, jobname, jobhostagent)
@@ -62,7 +66,9 @@ maybe('beside pgAgent 4.2', () => {
     await registered(db, 2);
     await db.query('UPDATE pgagent.pga_job SET jobnextrun = now()');
     const finished = async (): Promise<boolean> => {
-      const [c] = await db.query<{ n: number }>(`SELECT count(DISTINCT jlgjobid)::int AS n FROM pgagent.pga_joblog WHERE jlgstatus <> 'r'`);
+      const [c] = await db.query<{ n: number }>(
+        `SELECT count(DISTINCT jlgjobid)::int AS n FROM pgagent.pga_joblog WHERE jlgstatus <> 'r'`,
+      );
       const held = await db.query('SELECT 1 FROM pgagent.pga_job WHERE jobagentid IS NOT NULL');
       return c.n === 100 && held.length === 0;
     };
@@ -87,26 +93,40 @@ maybe('beside pgAgent 4.2', () => {
   test('each clears the other as a dead agent after kill -9 mid-job', async () => {
     const db = await database();
     // pgAgent 4.2 killed mid-job: we record its run aborted.
-    const cppJob = await createJob(db, { hostagent: os.hostname(), steps: [{ code: 'SELECT pg_sleep(600)' }] });
+    const cppJob = await createJob(db, {
+      hostagent: os.hostname(),
+      steps: [{ code: 'SELECT pg_sleep(600)' }],
+    });
     const theirs = startCppAgent(db.conninfo);
     const ours = startAgent(db.conninfo, ['--hostname', 'ours']);
     await registered(db, 2);
     await runNow(db, cppJob);
     await waitForRunningStep(db, cppJob);
     theirs.kill('SIGKILL');
-    await ours.waitForLog(/cleared dead agent pid \d+ on station "[^"]+": 1 running job\(s\) recorded aborted/);
+    await ours.waitForLog(
+      /cleared dead agent pid \d+ on station "[^"]+": 1 running job\(s\) recorded aborted/,
+    );
     expect(await runsOf(db, cppJob)).toMatchObject([{ jlgstatus: 'd', steps: [{ jslstatus: 'd' }] }]);
 
     // We are killed mid-job: pgAgent 4.2 clears zombies when it starts, and records ours aborted.
     // (The script outlives us, and removes its directory, which we cannot do any more.)
-    const ourJob = await createJob(db, { hostagent: 'ours', steps: [{ kind: 'b', code: `trap 'rm -rf "$PWD"' EXIT\nsleep 2` }] });
+    const ourJob = await createJob(db, {
+      hostagent: 'ours',
+      steps: [{ kind: 'b', code: `trap 'rm -rf "$PWD"' EXIT\nsleep 2` }],
+    });
     await runNow(db, ourJob);
     await waitForRunningStep(db, ourJob);
     await ours.stop('SIGKILL');
     startCppAgent(db.conninfo);
-    await waitFor(async () => (await runsOf(db, ourJob))[0]?.jlgstatus === 'd', { what: "pgAgent 4.2 to abort our agent's run" });
+    await waitFor(async () => (await runsOf(db, ourJob))[0]?.jlgstatus === 'd', {
+      what: "pgAgent 4.2 to abort our agent's run",
+    });
     expect(await runsOf(db, ourJob)).toMatchObject([{ jlgstatus: 'd', steps: [{ jslstatus: 'd' }] }]);
-    expect(await db.query('SELECT jobagentid FROM pgagent.pga_job WHERE jobid = $1', [ourJob])).toEqual([{ jobagentid: null }]);
-    await db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' AND pid <> pg_backend_pid()");
+    expect(await db.query('SELECT jobagentid FROM pgagent.pga_job WHERE jobid = $1', [ourJob])).toEqual([
+      { jobagentid: null },
+    ]);
+    await db.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' AND pid <> pg_backend_pid()",
+    );
   });
 });

@@ -75,14 +75,20 @@ describe('on-error', () => {
     ['s', false, 's', ['s', 's']],
     ['i', false, 's', ['s', 's']],
   ];
-  test.each(cases)('jstonerror %s, step fails: %s -> run %s, steps %j', async (onerror, fails, runStatus, stepStatuses) => {
-    const run = await runOnce({
-      steps: [{ code: fails ? failing : 'SELECT 1', onerror: onerror as 'f' | 's' | 'i' }, { code: 'SELECT 2' }],
-    });
-    expect(run.jlgstatus).toBe(runStatus);
-    expect(run.steps.map((s) => s.jslstatus)).toEqual(stepStatuses);
-    expect(run.steps[0].jslresult).toBe(fails ? -1 : 1);
-  });
+  test.each(cases)(
+    'jstonerror %s, step fails: %s -> run %s, steps %j',
+    async (onerror, fails, runStatus, stepStatuses) => {
+      const run = await runOnce({
+        steps: [
+          { code: fails ? failing : 'SELECT 1', onerror: onerror as 'f' | 's' | 'i' },
+          { code: 'SELECT 2' },
+        ],
+      });
+      expect(run.jlgstatus).toBe(runStatus);
+      expect(run.steps.map((s) => s.jslstatus)).toEqual(stepStatuses);
+      expect(run.steps[0].jslresult).toBe(fails ? -1 : 1);
+    },
+  );
 
   test('a failing last step with f fails the job after the earlier steps ran', async () => {
     const run = await runOnce({ steps: [{ code: 'SELECT 1' }, { code: failing, onerror: 'f' }] });
@@ -143,7 +149,9 @@ describe('host pinning', () => {
     const later = await createJob(db, { steps: [{ code: 'SELECT 1' }] });
     await runNow(db, later);
     await waitForRuns(db, later);
-    const [job] = await db.query('SELECT jobagentid, joblastrun FROM pgagent.pga_job WHERE jobid = $1', [theirs]);
+    const [job] = await db.query('SELECT jobagentid, joblastrun FROM pgagent.pga_job WHERE jobid = $1', [
+      theirs,
+    ]);
     expect(job).toEqual({ jobagentid: null, joblastrun: null });
     expect(await db.query('SELECT 1 FROM pgagent.pga_joblog WHERE jlgjobid = $1', [theirs])).toHaveLength(0);
   });
@@ -170,7 +178,9 @@ describe('SQL steps', () => {
   });
 
   test('rows selected are counted, not kept (the agent does not buffer them)', async () => {
-    const run = await runOnce({ steps: [{ code: "SELECT g, repeat('x', 100) FROM generate_series(1, 300000) g" }] });
+    const run = await runOnce({
+      steps: [{ code: "SELECT g, repeat('x', 100) FROM generate_series(1, 300000) g" }],
+    });
     expect(run.steps).toMatchObject([{ jslstatus: 's', jslresult: 300000, jsloutput: '' }]);
   });
 
@@ -185,13 +195,19 @@ describe('SQL steps', () => {
       steps: [
         { code: 'SELECT 1', dbname: 'no_such_database', onerror: 'i' },
         { code: 'SELECT 1', connstr: "dbname='unterminated", onerror: 'i' },
-        { code: 'SELECT 1', connstr: 'host=/nonexistent/socket/dir port=1 dbname=x password=s3cret', onerror: 'i' },
+        {
+          code: 'SELECT 1',
+          connstr: 'host=/nonexistent/socket/dir port=1 dbname=x password=s3cret',
+          onerror: 'i',
+        },
         { code: 'SELECT 1' },
       ],
     });
     expect(run.jlgstatus).toBe('s');
     expect(run.steps.map((s) => s.jslstatus)).toEqual(['i', 'i', 'i', 's']);
-    expect(run.steps[0].jsloutput).toMatch(/could not connect to database "no_such_database": .*does not exist \(SQLSTATE 3D000\)/);
+    expect(run.steps[0].jsloutput).toMatch(
+      /could not connect to database "no_such_database": .*does not exist \(SQLSTATE 3D000\)/,
+    );
     expect(run.steps[1].jsloutput).toMatch(/^invalid connection string in step: /);
     expect(run.steps[2].jsloutput).toMatch(/^could not connect to /);
     expect(run.steps[2].jsloutput).not.toContain('s3cret');
@@ -199,7 +215,9 @@ describe('SQL steps', () => {
   });
 
   test('an open transaction or changed setting does not reach the next step', async () => {
-    await db.query('CREATE TABLE public.leak_check (step text, pid int, search_path text, in_txn bool, temp_table bool)');
+    await db.query(
+      'CREATE TABLE public.leak_check (step text, pid int, search_path text, in_txn bool, temp_table bool)',
+    );
     const check = (name: string): string =>
       `INSERT INTO public.leak_check SELECT '${name}', pg_backend_pid(), current_setting('search_path'),
               now() <> statement_timestamp(), to_regclass('pg_temp.leaked') IS NOT NULL`;
@@ -208,7 +226,10 @@ describe('SQL steps', () => {
     const connstr = `${db.conninfo} application_name=leak_check`;
     const run = await runOnce({
       steps: [
-        { connstr, code: `${check('first')}; BEGIN; SET search_path = nowhere; CREATE TEMP TABLE leaked (x int)` },
+        {
+          connstr,
+          code: `${check('first')}; BEGIN; SET search_path = nowhere; CREATE TEMP TABLE leaked (x int)`,
+        },
         { connstr, code: check('after an open transaction') },
         { connstr, code: 'BEGIN; SELECT 1/0', onerror: 'i' },
         { connstr, code: check('after a failed transaction') },
@@ -218,8 +239,12 @@ describe('SQL steps', () => {
     const rows = await db.query<{ pid: number }>('SELECT * FROM public.leak_check ORDER BY step');
     // Whichever pooled connection each step got (the pool may replace one it reset), none sees
     // what an earlier step left behind. (The first step's row went with its open transaction.)
-    expect(rows.map((r) => (r as { step?: string }).step)).toEqual(['after a failed transaction', 'after an open transaction']);
-    for (const r of rows) expect(r).toMatchObject({ search_path: '"$user", public', in_txn: false, temp_table: false });
+    expect(rows.map((r) => (r as { step?: string }).step)).toEqual([
+      'after a failed transaction',
+      'after an open transaction',
+    ]);
+    for (const r of rows)
+      expect(r).toMatchObject({ search_path: '"$user", public', in_txn: false, temp_table: false });
   });
 });
 
@@ -234,7 +259,10 @@ describe('batch steps', () => {
     const run = await runOnce({
       steps: [
         { kind: 'b', code: 'echo one\r\necho two\r\n' },
-        { kind: 'b', code: '#!/bin/bash\necho "$BASH_VERSION" | grep -q . && echo bash\npwd\nstat -c %a .\n' },
+        {
+          kind: 'b',
+          code: '#!/bin/bash\necho "$BASH_VERSION" | grep -q . && echo bash\npwd\nstat -c %a .\n',
+        },
       ],
     });
     expect(run.jlgstatus).toBe('s');
@@ -255,9 +283,13 @@ describe('batch steps', () => {
   test('a background child holding stdout open does not hold the step', async () => {
     const pidFile = path.join(os.tmpdir(), `pgagent-agent-bg-${process.pid}`);
     try {
-      const run = await runOnce({ steps: [{ kind: 'b', code: `sleep 60 &\necho $! > ${pidFile}\necho started\n` }] });
+      const run = await runOnce({
+        steps: [{ kind: 'b', code: `sleep 60 &\necho $! > ${pidFile}\necho started\n` }],
+      });
       expect(run.steps[0]).toMatchObject({ jslstatus: 's', jslresult: 0 });
-      expect(run.steps[0].jsloutput).toMatch(/^started\n\[output no longer read: a background process kept it open/);
+      expect(run.steps[0].jsloutput).toMatch(
+        /^started\n\[output no longer read: a background process kept it open/,
+      );
     } finally {
       const bg = Number(fs.readFileSync(pidFile, 'utf8'));
       if (bg > 0) process.kill(bg, 'SIGKILL');

@@ -27,7 +27,9 @@ function reportingScript(name: string, body: string): { code: string; file: stri
 
 /** Waits for a script to report, and returns its pid and directory. */
 async function scriptStarted(file: string): Promise<{ pid: number; dir: string }> {
-  await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('\n'), { what: `${file} to be written` });
+  await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('\n'), {
+    what: `${file} to be written`,
+  });
   const [pid, dir] = fs.readFileSync(file, 'utf8').trim().split(' ');
   const script = { pid: Number(pid), dir };
   scripts.push(script);
@@ -101,7 +103,12 @@ describe('shutdown', () => {
     expect(sqlRun.steps[0].jsloutput).toContain('57014: canceling statement due to user request');
     expect(await db.query('SELECT * FROM pgagent.pga_job WHERE jobagentid IS NOT NULL')).toEqual([]);
     expect(await db.query('SELECT * FROM pgagent.pga_jobagent')).toEqual([]);
-    expect(await db.query("SELECT * FROM pg_stat_activity WHERE datname = $1 AND query LIKE '%pg_sleep(1000)%' AND state = 'active' AND pid <> pg_backend_pid()", [db.name])).toEqual([]);
+    expect(
+      await db.query(
+        "SELECT * FROM pg_stat_activity WHERE datname = $1 AND query LIKE '%pg_sleep(1000)%' AND state = 'active' AND pid <> pg_backend_pid()",
+        [db.name],
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -142,7 +149,10 @@ describe('agents side by side', () => {
     const stepPid = await stepBackendPid(db, jobid);
     await a.stop('SIGKILL');
     // pg_sleep does not notice that its client is gone: only the sweep ends it.
-    await b.waitForLog(/cleared dead agent pid \d+ on station "a": 1 running job\(s\) recorded aborted, 1 job\(s\) released, [1-9]\d* backend\(s\) ended/, 60_000);
+    await b.waitForLog(
+      /cleared dead agent pid \d+ on station "a": 1 running job\(s\) recorded aborted, 1 job\(s\) released, [1-9]\d* backend\(s\) ended/,
+      60_000,
+    );
     expect(await db.query('SELECT pid FROM pg_stat_activity WHERE pid = $1', [stepPid])).toEqual([]);
     expect(await runsOf(db, jobid)).toMatchObject([{ jlgstatus: 'd', steps: [{ jslstatus: 'd' }] }]);
     expect((await b.stop()).code).toBe(0);
@@ -155,7 +165,11 @@ describe('agents side by side', () => {
     const a = startAgent(db.conninfo, ['--hostname', 'a', '-r', '10']);
     const b = startAgent(db.conninfo, ['--hostname', 'b']);
     await Promise.all([a, b].map((x) => x.waitForLog(/pgagent started/)));
-    const jobid = await createJob(db, { hostagent: 'a', everyMinute: true, steps: [{ kind: 'b', code: orphan.code }] });
+    const jobid = await createJob(db, {
+      hostagent: 'a',
+      everyMinute: true,
+      steps: [{ kind: 'b', code: orphan.code }],
+    });
     await runNow(db, jobid);
     await waitForRunningStep(db, jobid);
     await scriptStarted(orphan.file);
@@ -166,7 +180,9 @@ describe('agents side by side', () => {
     expect(run.steps).toMatchObject([{ jslstatus: 'd' }]);
     await b.waitForLog(/cleared dead agent pid \d+ on station "a": 1 running job\(s\) recorded aborted/);
     // Released with its next run computed from its schedule.
-    const [job] = await db.query('SELECT jobnextrun > now() AS later FROM pgagent.pga_job WHERE jobid = $1', [jobid]);
+    const [job] = await db.query('SELECT jobnextrun > now() AS later FROM pgagent.pga_job WHERE jobid = $1', [
+      jobid,
+    ]);
     expect(job.later).toBe(true);
     // Without its schedule it runs once more, on "Run now" only, not also at a minute boundary.
     await db.query('DELETE FROM pgagent.pga_schedule WHERE jscjobid = $1', [jobid]);

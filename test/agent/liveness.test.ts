@@ -32,16 +32,26 @@ async function database(): Promise<TestDatabase> {
 }
 
 const holder = async (db: TestDatabase, jobid: number): Promise<number | null> =>
-  (await db.query<{ jobagentid: number | null }>('SELECT jobagentid FROM pgagent.pga_job WHERE jobid = $1', [jobid]))[0].jobagentid;
+  (
+    await db.query<{ jobagentid: number | null }>('SELECT jobagentid FROM pgagent.pga_job WHERE jobid = $1', [
+      jobid,
+    ])
+  )[0].jobagentid;
 
 const agentPid = async (db: TestDatabase, station: string): Promise<number> =>
-  (await db.query<{ jagpid: number }>('SELECT jagpid FROM pgagent.pga_jobagent WHERE jagstation = $1', [station]))[0].jagpid;
+  (
+    await db.query<{ jagpid: number }>('SELECT jagpid FROM pgagent.pga_jobagent WHERE jagstation = $1', [
+      station,
+    ])
+  )[0].jagpid;
 
 test('a lost service connection: the other agent does not take the job, its agent keeps it, it runs once', async () => {
   const db = await database();
   const counter = path.join(tmp, 'kept');
   // Anyone may run it: only the lease keeps b from taking it.
-  const jobid = await createJob(db, { steps: [{ kind: 'b', code: `echo run >> ${counter}\nsleep 10\necho finished` }] });
+  const jobid = await createJob(db, {
+    steps: [{ kind: 'b', code: `echo run >> ${counter}\nsleep 10\necho finished` }],
+  });
   const a = startAgent(db.conninfo, ['--hostname', 'a', '-r', '10']);
   await a.waitForLog(/pgagent started/);
   await runNow(db, jobid);
@@ -80,7 +90,9 @@ test('a frozen agent: its job is freed after its lease, its SQL step ended first
   let stepPid = 0;
   await waitFor(
     async () => {
-      const rows = await db.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'pgagent job % run %' AND query LIKE '%pg_sleep%'");
+      const rows = await db.query<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'pgagent job % run %' AND query LIKE '%pg_sleep%'",
+      );
       stepPid = rows[0]?.pid ?? 0;
       return rows.length === 1;
     },
@@ -92,9 +104,14 @@ test('a frozen agent: its job is freed after its lease, its SQL step ended first
 
   a.signal('SIGSTOP');
   stopped.push(a);
-  await b.waitForLog(/cleared dead agent pid \d+ on station "a": 1 running job\(s\) recorded aborted, 1 job\(s\) released, 2 backend\(s\) ended/, 90_000);
+  await b.waitForLog(
+    /cleared dead agent pid \d+ on station "a": 1 running job\(s\) recorded aborted, 1 job\(s\) released, 2 backend\(s\) ended/,
+    90_000,
+  );
   // The sweep waits for the backends it ends: both are gone before the job can run again.
-  expect(await db.query('SELECT pid FROM pg_stat_activity WHERE pid = ANY($1)', [[stepPid, frozenPid]])).toEqual([]);
+  expect(
+    await db.query('SELECT pid FROM pg_stat_activity WHERE pid = ANY($1)', [[stepPid, frozenPid]]),
+  ).toEqual([]);
   const [first] = await runsOf(db, jobid);
   expect(first).toMatchObject({ jlgstatus: 'd', steps: [{ jslstatus: 'd', jsloutput: null }] });
 
@@ -103,11 +120,16 @@ test('a frozen agent: its job is freed after its lease, its SQL step ended first
   expect(runs.map((r) => r.jlgstatus)).toEqual(['d', 's']);
 
   a.signal('SIGCONT');
-  await a.waitForLog(/job\(s\) \d+ were recorded aborted by another agent while this agent was away; stopping them/, 60_000);
+  await a.waitForLog(
+    /job\(s\) \d+ were recorded aborted by another agent while this agent was away; stopping them/,
+    60_000,
+  );
   await a.waitForLog(/run \d+ stopped, not recorded/, 60_000);
   expect(await runsOf(db, jobid)).toEqual(runs);
   expect(await holder(db, jobid)).toBeNull();
-  expect((await db.query('SELECT jagstation FROM pgagent.pga_jobagent ORDER BY 1')).map((r) => r.jagstation)).toEqual(['a', 'b']);
+  expect(
+    (await db.query('SELECT jagstation FROM pgagent.pga_jobagent ORDER BY 1')).map((r) => r.jagstation),
+  ).toEqual(['a', 'b']);
   expect((await a.stop()).code).toBe(0);
   expect((await b.stop()).code).toBe(0);
 }, 180_000);

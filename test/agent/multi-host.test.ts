@@ -22,14 +22,18 @@ let env: NodeJS.ProcessEnv;
 /** Makes dir the server user's, so that pg_basebackup (run as that user) can write into it. */
 function giveToServerUser(dir: string): void {
   if (process.getuid?.() !== 0) return;
-  const id = (flag: string): number => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  const id = (flag: string): number =>
+    Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   fs.chownSync(dir, id('-u'), id('-g'));
 }
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgagent-multihost-'));
   env = { PATH: process.env.PATH, HOME: tmp };
-  primary = await startCluster({ prefix: CLUSTER_PREFIX, settings: { wal_level: 'replica', max_wal_senders: 4 } });
+  primary = await startCluster({
+    prefix: CLUSTER_PREFIX,
+    settings: { wal_level: 'replica', max_wal_senders: 4 },
+  });
   const hba = path.join(primary.dataDir, 'pg_hba.conf');
   fs.writeFileSync(hba, `host all pwuser 127.0.0.1/32 scram-sha-256\n${fs.readFileSync(hba, 'utf8')}`);
   primary.psql('SELECT pg_reload_conf()');
@@ -40,10 +44,25 @@ beforeAll(async () => {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), CLUSTER_PREFIX));
   giveToServerUser(base);
   runAsServerUser(path.join(primary.pgBin, 'pg_basebackup'), [
-    '-D', path.join(base, 'data'), '-R', '-X', 'stream', '-c', 'fast', '-N', '-h', primary.socketDir, '-p', String(primary.port), '-U', 'postgres',
+    '-D',
+    path.join(base, 'data'),
+    '-R',
+    '-X',
+    'stream',
+    '-c',
+    'fast',
+    '-N',
+    '-h',
+    primary.socketDir,
+    '-p',
+    String(primary.port),
+    '-U',
+    'postgres',
   ]);
   standby = await startCluster({ baseDir: base });
-  await waitFor(() => standby.psql('SELECT pg_is_in_recovery()').trim() === 't', { what: 'the standby in recovery' });
+  await waitFor(() => standby.psql('SELECT pg_is_in_recovery()').trim() === 't', {
+    what: 'the standby in recovery',
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -99,14 +118,18 @@ describe('target_session_attrs on a primary and a standby', () => {
   });
 
   test('prefer-standby takes a standby anywhere in the list, else any server', async () => {
-    expect(await landsOn(`${hosts(primary, standby)} target_session_attrs=prefer-standby`)).toBe(standby.port);
+    expect(await landsOn(`${hosts(primary, standby)} target_session_attrs=prefer-standby`)).toBe(
+      standby.port,
+    );
     expect(await landsOn(`${hosts(primary)} target_session_attrs=prefer-standby`)).toBe(primary.port);
   });
 
   test('the URI form and PGTARGETSESSIONATTRS do the same', async () => {
     const uri = `postgresql://postgres@${encodeURIComponent(standby.socketDir)}:${standby.port},${encodeURIComponent(primary.socketDir)}:${primary.port}/postgres?target_session_attrs=read-write`;
     expect(await landsOn(uri)).toBe(primary.port);
-    const client = await connect(parseConninfo(hosts(standby, primary)), { env: { ...env, PGTARGETSESSIONATTRS: 'read-write' } });
+    const client = await connect(parseConninfo(hosts(standby, primary)), {
+      env: { ...env, PGTARGETSESSIONATTRS: 'read-write' },
+    });
     try {
       expect((await client.query('SELECT pg_is_in_recovery() AS r')).rows[0].r).toBe(false);
     } finally {
@@ -121,7 +144,7 @@ describe('target_session_attrs on a primary and a standby', () => {
     expect(await landsOn(conninfo)).toBe(standby.port);
   });
 
-  test('when no server fits, each says why, in libpq\'s words', async () => {
+  test("when no server fits, each says why, in libpq's words", async () => {
     expect(await failure(`${hosts(primary)} target_session_attrs=standby`)).toBe(
       `connection to server on socket "${socketOf(primary)}" failed: server is not in hot standby mode`,
     );
@@ -129,10 +152,16 @@ describe('target_session_attrs on a primary and a standby', () => {
     expect(await failure(`${hosts(standby)} target_session_attrs=read-write`)).toBe(
       `connection to server on socket "${socketOf(standby)}" failed: server is in hot standby mode`,
     );
-    expect(await failure(`${hosts(primary)} options='-c default_transaction_read_only=on' target_session_attrs=read-write`)).toBe(
-      `connection to server on socket "${socketOf(primary)}" failed: session is read-only`,
-    );
-    expect(await landsOn(`${hosts(primary)} options='-c default_transaction_read_only=on' target_session_attrs=read-only`)).toBe(primary.port);
+    expect(
+      await failure(
+        `${hosts(primary)} options='-c default_transaction_read_only=on' target_session_attrs=read-write`,
+      ),
+    ).toBe(`connection to server on socket "${socketOf(primary)}" failed: session is read-only`);
+    expect(
+      await landsOn(
+        `${hosts(primary)} options='-c default_transaction_read_only=on' target_session_attrs=read-only`,
+      ),
+    ).toBe(primary.port);
     expect(await failure(`${hosts(standby, standby)} target_session_attrs=primary`)).toBe(
       `connection to server on socket "${socketOf(standby)}" failed: server is in hot standby mode`,
     );
@@ -142,11 +171,17 @@ describe('target_session_attrs on a primary and a standby', () => {
   });
 });
 
-describe('failures in libpq\'s words', () => {
+describe("failures in libpq's words", () => {
   test('a wrong password on a server without TLS: the login failure, no word of SSL', async () => {
-    const message = await failure(`host=127.0.0.1 port=${primary.port} user=pwuser password=wrong dbname=postgres`);
-    expect(message).toBe(`connection to server at "127.0.0.1", port ${primary.port} failed: FATAL:  password authentication failed for user "pwuser"`);
-    expect(await landsOn(`host=127.0.0.1 port=${primary.port} user=pwuser password=right dbname=postgres`)).toBe(primary.port);
+    const message = await failure(
+      `host=127.0.0.1 port=${primary.port} user=pwuser password=wrong dbname=postgres`,
+    );
+    expect(message).toBe(
+      `connection to server at "127.0.0.1", port ${primary.port} failed: FATAL:  password authentication failed for user "pwuser"`,
+    );
+    expect(
+      await landsOn(`host=127.0.0.1 port=${primary.port} user=pwuser password=right dbname=postgres`),
+    ).toBe(primary.port);
   });
 
   test('a stopped server over its socket and over TCP', async () => {
@@ -165,9 +200,15 @@ describe('the agent', () => {
 
   test('host=standby,primary target_session_attrs=read-write: registers on the primary; a two-host jstconnstr step runs there', async () => {
     const down = await freePort();
-    const agent = startAgent(`${hosts(standby, primary)} target_session_attrs=read-write`, ['--hostname', 'multi-host'], env);
+    const agent = startAgent(
+      `${hosts(standby, primary)} target_session_attrs=read-write`,
+      ['--hostname', 'multi-host'],
+      env,
+    );
     await agent.waitForLog(/pgagent started/);
-    expect(primary.psql("SELECT count(*) FROM pgagent.pga_jobagent WHERE jagstation = 'multi-host'").trim()).toBe('1');
+    expect(
+      primary.psql("SELECT count(*) FROM pgagent.pga_jobagent WHERE jagstation = 'multi-host'").trim(),
+    ).toBe('1');
 
     const db = jobDb();
     const record = "INSERT INTO landed SELECT current_setting('port'), pg_is_in_recovery()";
@@ -180,7 +221,7 @@ describe('the agent', () => {
     expect((await agent.stop('SIGTERM')).code).toBe(0);
   }, 60_000);
 
-  test('a jstconnstr whose hosts are all read-only fails the step with each host\'s reason', async () => {
+  test("a jstconnstr whose hosts are all read-only fails the step with each host's reason", async () => {
     const agent = startAgent(hosts(primary), ['--hostname', 'multi-host-2'], env);
     await agent.waitForLog(/pgagent started/);
     const db = jobDb();
@@ -189,15 +230,23 @@ describe('the agent', () => {
     await runNow(db, jobid);
     const [run] = await waitForRuns(db, jobid);
     expect(run).toMatchObject({ jlgstatus: 'f', steps: [{ jslstatus: 'f' }] });
-    const output = primary.psql(`SELECT jsloutput FROM pgagent.pga_jobsteplog s JOIN pgagent.pga_joblog l ON l.jlgid = s.jsljlgid WHERE l.jlgjobid = ${jobid}`);
-    expect(output).toContain(`: connection to server on socket "${socketOf(standby)}" failed: server is in hot standby mode\n`);
+    const output = primary.psql(
+      `SELECT jsloutput FROM pgagent.pga_jobsteplog s JOIN pgagent.pga_joblog l ON l.jlgid = s.jsljlgid WHERE l.jlgjobid = ${jobid}`,
+    );
+    expect(output).toContain(
+      `: connection to server on socket "${socketOf(standby)}" failed: server is in hot standby mode\n`,
+    );
     expect((await agent.stop('SIGTERM')).code).toBe(0);
   }, 60_000);
 });
 
 // Last in the file: it stops the standby.
 test('a step pool whose server goes away chooses again from its host list', async () => {
-  const pool = new HostPool(() => connectionPlan(parseConninfo(hosts(standby, primary)), { env }), { max: 2 }, () => {});
+  const pool = new HostPool(
+    () => connectionPlan(parseConninfo(hosts(standby, primary)), { env }),
+    { max: 2 },
+    () => {},
+  );
   // Each connection closed after use, so the next one is a new login (no idle one to reuse).
   const portOf = async (): Promise<number> => {
     const client = await pool.connect();

@@ -75,7 +75,8 @@ test('an idle poll sends one statement', async () => {
   const agent = startAgent(db.conninfo);
   const pid = (await agent.waitForLog(STARTED))[1];
   const isProbe = (s: string): boolean => s.includes('AS zombies');
-  const since = (offset: number): string[] => statementsOf(fs.readFileSync(logFile).subarray(offset).toString(), pid);
+  const since = (offset: number): string[] =>
+    statementsOf(fs.readFileSync(logFile).subarray(offset).toString(), pid);
   // Start-up is over once the first poll has probed: count from there.
   await waitFor(() => since(0).some(isProbe), { timeoutMs: 30_000, what: 'the first poll' });
   const from = fs.statSync(logFile).size;

@@ -7,7 +7,15 @@ import * as path from 'path';
 import { Cluster, startCluster } from '../../scripts/cluster';
 import { AgentProcess, startAgent, stopAllAgents } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
-import { clusterJobDb, createJob, JobDb, runNow, stepBackendPid, waitForRuns, waitForRunningStep } from './fixtures';
+import {
+  clusterJobDb,
+  createJob,
+  JobDb,
+  runNow,
+  stepBackendPid,
+  waitForRuns,
+  waitForRunningStep,
+} from './fixtures';
 import { processAlive } from '../../scripts/cluster';
 
 const DB = 'restarts';
@@ -33,14 +41,17 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-const agentRows = (): Promise<Record<string, unknown>[]> => db.query('SELECT jagpid FROM pgagent.pga_jobagent');
+const agentRows = (): Promise<Record<string, unknown>[]> =>
+  db.query('SELECT jagpid FROM pgagent.pga_jobagent');
 
 test('a restart while a job runs: the step finishes, its results are written once after the reconnect', async () => {
   const counter = path.join(tmp, 'count');
   // The step ends when the test says so (not after a fixed time): after the reconnect.
   const go = path.join(tmp, 'go');
   const jobid = await createJob(db, {
-    steps: [{ kind: 'b', code: `echo run >> ${counter}\nwhile [ ! -e ${go} ]; do sleep 0.1; done\necho finished` }],
+    steps: [
+      { kind: 'b', code: `echo run >> ${counter}\nwhile [ ! -e ${go} ]; do sleep 0.1; done\necho finished` },
+    ],
   });
   await runNow(db, jobid);
   await waitForRunningStep(db, jobid);
@@ -90,11 +101,15 @@ test('a restart while idle: the agent reconnects and runs the next job', async (
 }, 90_000);
 
 test('pg_ctl restart -m fast beside agents at different -r: each keeps its running job, none is swept', async () => {
-  const started = ['quick', 'slow'].map((station) => startAgent(cluster.conninfo(DB), ['--hostname', station, '-r', station === 'quick' ? '10' : '30']));
+  const started = ['quick', 'slow'].map((station) =>
+    startAgent(cluster.conninfo(DB), ['--hostname', station, '-r', station === 'quick' ? '10' : '30']),
+  );
   const [quick, slow] = started;
   await Promise.all(started.map((a) => a.waitForLog(/pgagent started/)));
   const jobs = await Promise.all(
-    ['quick', 'slow'].map((station) => createJob(db, { hostagent: station, steps: [{ kind: 'b', code: 'sleep 15\necho finished' }] })),
+    ['quick', 'slow'].map((station) =>
+      createJob(db, { hostagent: station, steps: [{ kind: 'b', code: 'sleep 15\necho finished' }] }),
+    ),
   );
   await runNow(db, ...jobs);
   for (const jobid of jobs) await waitForRunningStep(db, jobid);

@@ -26,7 +26,10 @@ describe('wide values', () => {
   });
 
   test('a value longer than a JavaScript string can be (540 MB) does not crash the agent', async () => {
-    const jobid = await createJob(db, { hostagent: 'wide', steps: [{ code: "SELECT repeat('x', 540000000)" }] });
+    const jobid = await createJob(db, {
+      hostagent: 'wide',
+      steps: [{ code: "SELECT repeat('x', 540000000)" }],
+    });
     await runNow(db, jobid);
     const [run] = await waitForRuns(db, jobid, 1, 120_000);
     expect(run.steps).toMatchObject([{ jslstatus: 's', jslresult: 1, jsloutput: '' }]);
@@ -34,7 +37,10 @@ describe('wide values', () => {
   }, 150_000);
 
   /** Runs one step on the agent and returns it, with the agent's peak memory meanwhile (MB). */
-  async function measured(code: string, kind: 's' | 'b' = 's'): Promise<{ step: StepRun; before: number; peak: number }> {
+  async function measured(
+    code: string,
+    kind: 's' | 'b' = 's',
+  ): Promise<{ step: StepRun; before: number; peak: number }> {
     resetPeakRss(agent.pid);
     const before = peakRssMb(agent.pid);
     const jobid = await createJob(db, { hostagent: 'wide', steps: [{ code, kind }] });
@@ -55,7 +61,9 @@ describe('wide values', () => {
     const { step, peak } = await measured("head -c 300000000 /dev/zero | tr '\\0' x\necho\necho END\n", 'b');
     expect(step).toMatchObject({ jslstatus: 's', jslresult: 0 });
     expect(step.jsloutput!.length).toBeLessThan(1_100_000);
-    expect(step.jsloutput).toMatch(/^xxx[^]*\n\[\.\.\. \d+ bytes of output omitted \.\.\.\]\n[^]*xxx\nEND\n$/);
+    expect(step.jsloutput).toMatch(
+      /^xxx[^]*\n\[\.\.\. \d+ bytes of output omitted \.\.\.\]\n[^]*xxx\nEND\n$/,
+    );
     expect(peak).toBeLessThan(300);
   }, 150_000);
 
@@ -98,10 +106,22 @@ describe('--no-batch, -l 0, JSON log', () => {
   let agent: AgentProcess;
   beforeAll(async () => {
     // At -l 0 nothing is logged at start: the agent's row says it is up.
-    agent = startAgent(db.conninfo, ['--hostname', 'sqlonly', '--no-batch', '-l', '0', '--log-format', 'json']);
-    await waitFor(async () => (await db.query("SELECT 1 FROM pgagent.pga_jobagent WHERE jagstation = 'sqlonly'")).length === 1, {
-      what: 'the agent to register',
-    });
+    agent = startAgent(db.conninfo, [
+      '--hostname',
+      'sqlonly',
+      '--no-batch',
+      '-l',
+      '0',
+      '--log-format',
+      'json',
+    ]);
+    await waitFor(
+      async () =>
+        (await db.query("SELECT 1 FROM pgagent.pga_jobagent WHERE jagstation = 'sqlonly'")).length === 1,
+      {
+        what: 'the agent to register',
+      },
+    );
   });
 
   test('a batch step is not run and fails the job, whatever its on-error setting', async () => {
@@ -113,20 +133,34 @@ describe('--no-batch, -l 0, JSON log', () => {
     const [run] = await waitForRuns(db, jobid);
     expect(run.jlgstatus).toBe('f');
     expect(run.steps).toMatchObject([{ jslstatus: 'f', jslresult: -1 }]);
-    expect(run.steps[0].jsloutput).toMatch(/this agent does not run batch steps \(it was started with --no-batch\)/);
+    expect(run.steps[0].jsloutput).toMatch(
+      /this agent does not run batch steps \(it was started with --no-batch\)/,
+    );
   });
 
   test('a failed SQL step logs one error line with the error and the fields job, run, step, status, sqlstate, agent_pid', async () => {
     const jobid = await createJob(db, { hostagent: 'sqlonly', steps: [{ code: 'SELECT 1/0' }] });
     await runNow(db, jobid);
     const [run] = await waitForRuns(db, jobid);
-    const lines = agent.log.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const lines = agent.log
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     const failed = lines.filter((l) => l.fields?.job === jobid && l.fields?.step !== undefined);
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({
       level: 'ERROR',
-      msg: expect.stringMatching(/step \d+ \(step 01\) failed: status f, result -1: ERROR: +22012: division by zero/),
-      fields: { job: jobid, run: run.jlgid, step: expect.any(Number), status: 'f', sqlstate: '22012', agent_pid: expect.any(Number) },
+      msg: expect.stringMatching(
+        /step \d+ \(step 01\) failed: status f, result -1: ERROR: +22012: division by zero/,
+      ),
+      fields: {
+        job: jobid,
+        run: run.jlgid,
+        step: expect.any(Number),
+        status: 'f',
+        sqlstate: '22012',
+        agent_pid: expect.any(Number),
+      },
     });
   });
 });

@@ -42,15 +42,23 @@ test('kill -9 of the agent: its batch script is ended, and the next agent remove
   const env = { ...process.env, TMPDIR: fs.mkdtempSync(path.join(tmp, 'tmpdir-')) };
   const agent = startAgent(db.conninfo, ['--hostname', 'killed'], env);
   await agent.waitForLog(/pgagent started/);
-  const jobid = await createJob(db, { hostagent: 'killed', steps: [{ kind: 'b', code: `pwd > ${dirFile}\necho $$ > ${pidFile}\nsleep 100\n` }] });
+  const jobid = await createJob(db, {
+    hostagent: 'killed',
+    steps: [{ kind: 'b', code: `pwd > ${dirFile}\necho $$ > ${pidFile}\nsleep 100\n` }],
+  });
   await runNow(db, jobid);
   await waitForRunningStep(db, jobid);
-  await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').endsWith('\n'), { what: 'the script to start' });
+  await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').endsWith('\n'), {
+    what: 'the script to start',
+  });
   const pgid = Number(fs.readFileSync(pidFile, 'utf8'));
   const dir = fs.readFileSync(dirFile, 'utf8').trim();
   try {
     await agent.stop('SIGKILL');
-    await waitFor(() => !groupAlive(pgid), { timeoutMs: 20_000, what: `the script's process group ${pgid} to end` });
+    await waitFor(() => !groupAlive(pgid), {
+      timeoutMs: 20_000,
+      what: `the script's process group ${pgid} to end`,
+    });
     expect(fs.existsSync(dir)).toBe(true);
     const next = startAgent(db.conninfo, ['--hostname', 'next'], env);
     await next.waitForLog(/pgagent started/);
@@ -67,15 +75,33 @@ describe('an agent running as an ordinary user', () => {
   const read = (file: string): string => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
 
   beforeAll(() => {
-    if (os.userInfo().uid !== 0) throw new Error('these tests start the agent as the postgres OS user, which needs root');
-    const [uid, gid] = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'))!.split(':').slice(2, 4).map(Number);
+    if (os.userInfo().uid !== 0)
+      throw new Error('these tests start the agent as the postgres OS user, which needs root');
+    const [uid, gid] = fs
+      .readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('postgres:'))!
+      .split(':')
+      .slice(2, 4)
+      .map(Number);
     postgres = { uid, gid };
   });
 
   test('a step directory the script locked (chmod 000) is left with a warning; the step still succeeded', async () => {
-    const agent = startAgent(db.conninfo, ['--hostname', 'user', '-s', log()], { ...process.env, HOME: tmp }, postgres);
-    await waitFor(() => read(log()).includes('pgagent started'), { what: 'the agent to start', context: () => read(log()) + agent.log });
-    const jobid = await createJob(db, { hostagent: 'user', steps: [{ kind: 'b', code: 'mkdir locked\ntouch locked/file\nchmod 000 locked\npwd\n' }] });
+    const agent = startAgent(
+      db.conninfo,
+      ['--hostname', 'user', '-s', log()],
+      { ...process.env, HOME: tmp },
+      postgres,
+    );
+    await waitFor(() => read(log()).includes('pgagent started'), {
+      what: 'the agent to start',
+      context: () => read(log()) + agent.log,
+    });
+    const jobid = await createJob(db, {
+      hostagent: 'user',
+      steps: [{ kind: 'b', code: 'mkdir locked\ntouch locked/file\nchmod 000 locked\npwd\n' }],
+    });
     await runNow(db, jobid);
     const [run] = await waitForRuns(db, jobid);
     const dir = run.steps[0].jsloutput!.trim();
@@ -88,16 +114,29 @@ describe('an agent running as an ordinary user', () => {
   });
 
   test('SIGHUP when the new log file cannot be opened (EACCES): the agent keeps logging to the old one and goes on', async () => {
-    const agent = startAgent(db.conninfo, ['--hostname', 'hup', '-s', path.join(tmp, 'hup.log')], { ...process.env, HOME: tmp }, postgres);
+    const agent = startAgent(
+      db.conninfo,
+      ['--hostname', 'hup', '-s', path.join(tmp, 'hup.log')],
+      { ...process.env, HOME: tmp },
+      postgres,
+    );
     const current = path.join(tmp, 'hup.log');
     const rotated = path.join(tmp, 'hup.log.1');
-    await waitFor(() => read(current).includes('pgagent started'), { what: 'the agent to start', context: () => read(current) + agent.log });
+    await waitFor(() => read(current).includes('pgagent started'), {
+      what: 'the agent to start',
+      context: () => read(current) + agent.log,
+    });
     // logrotate with "create 0640 root root", the agent not being root.
     fs.renameSync(current, rotated);
     fs.writeFileSync(current, '', { mode: 0o600 });
     agent.signal('SIGHUP');
-    await waitFor(() => read(rotated).includes('could not reopen the log file'), { what: 'the warning', context: () => read(rotated) + agent.log });
-    expect(read(rotated)).toMatch(/WARNING could not reopen the log file ".*hup.log": EACCES.*; still writing to the file opened before/);
+    await waitFor(() => read(rotated).includes('could not reopen the log file'), {
+      what: 'the warning',
+      context: () => read(rotated) + agent.log,
+    });
+    expect(read(rotated)).toMatch(
+      /WARNING could not reopen the log file ".*hup.log": EACCES.*; still writing to the file opened before/,
+    );
     const jobid = await createJob(db, { hostagent: 'hup', steps: [{ code: 'SELECT 1' }] });
     await runNow(db, jobid);
     expect((await waitForRuns(db, jobid)).map((r) => r.jlgstatus)).toEqual(['s']);

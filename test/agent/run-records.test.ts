@@ -39,7 +39,10 @@ afterAll(async () => {
 /** A batch step that waits until release(name) is called. */
 function gate(name: string): { code: string; release: () => void } {
   const file = path.join(tmp, name);
-  return { code: `while [ ! -e ${file} ]; do sleep 0.05; done\necho released`, release: () => fs.writeFileSync(file, '') };
+  return {
+    code: `while [ ! -e ${file} ]; do sleep 0.05; done\necho released`,
+    release: () => fs.writeFileSync(file, ''),
+  };
 }
 
 describe('a refused end-of-run write is retried until it is recorded', () => {
@@ -53,7 +56,9 @@ describe('a refused end-of-run write is retried until it is recorded', () => {
       await locker.query('BEGIN');
       await locker.query('SELECT 1 FROM pgagent.pga_job WHERE jobid = $1 FOR UPDATE', [jobid]);
       g.release();
-      await agent.waitForLog(new RegExp(`could not record the end of run \\d+ of job ${jobid} .*lock timeout.*55P03.*retrying`));
+      await agent.waitForLog(
+        new RegExp(`could not record the end of run \\d+ of job ${jobid} .*lock timeout.*55P03.*retrying`),
+      );
       await locker.query('COMMIT');
     } finally {
       await locker.end();
@@ -76,7 +81,11 @@ describe('a refused end-of-run write is retried until it is recorded', () => {
     await waitForRunningStep(db, jobid);
     await db.query(`REVOKE UPDATE ON pgagent.pga_joblog FROM ${PLAIN_ROLE}`);
     g.release();
-    await plain.waitForLog(new RegExp(`could not record the end of run \\d+ of job ${jobid} .*permission denied for table pga_joblog.*42501.*retrying`));
+    await plain.waitForLog(
+      new RegExp(
+        `could not record the end of run \\d+ of job ${jobid} .*permission denied for table pga_joblog.*42501.*retrying`,
+      ),
+    );
     const [held] = await db.query('SELECT jobagentid FROM pgagent.pga_job WHERE jobid = $1', [jobid]);
     expect(held.jobagentid).not.toBeNull();
     expect((await runsOf(db, jobid)).map((r) => r.jlgstatus)).toEqual(['r']);
@@ -100,7 +109,9 @@ describe('a refused end-of-run write is retried until it is recorded', () => {
       END$$;
       CREATE TRIGGER refuse_end BEFORE UPDATE ON pgagent.pga_joblog FOR EACH ROW EXECUTE FUNCTION public.refuse_end()`);
     await runNow(db, jobid);
-    await agent.waitForLog(new RegExp(`could not record the end of run \\d+ of job ${jobid} .*not now, says the trigger`));
+    await agent.waitForLog(
+      new RegExp(`could not record the end of run \\d+ of job ${jobid} .*not now, says the trigger`),
+    );
     const [held] = await db.query('SELECT jobagentid FROM pgagent.pga_job WHERE jobid = $1', [jobid]);
     expect(held.jobagentid).not.toBeNull();
     await db.query('DELETE FROM public.refuse');
@@ -136,7 +147,9 @@ test('a job deleted while step 1 of 2 runs does not run step 2', async () => {
   await waitForRunningStep(db, jobid);
   await db.query('DELETE FROM pgagent.pga_job WHERE jobid = $1', [jobid]);
   g.release();
-  const [end] = await agent.waitForLog(new RegExp(`job ${jobid} \\(test job\\): run \\d+ (stopped|finished).*`));
+  const [end] = await agent.waitForLog(
+    new RegExp(`job ${jobid} \\(test job\\): run \\d+ (stopped|finished).*`),
+  );
   expect(await db.query("SELECT * FROM public.side_effects WHERE what = 'step 2'")).toEqual([]);
   expect(end).toMatch(/stopped, not recorded: the job was deleted while it ran/);
 });
@@ -157,15 +170,22 @@ test('SQL step connections are named after their job and run while they run', as
   await waitForRunningStep(db, jobid);
   const [running] = await runsOf(db, jobid);
   const name = `pgagent job ${jobid} run ${running.jlgid}`;
-  await waitFor(async () => (await db.query('SELECT 1 FROM pg_stat_activity WHERE application_name = $1', [name])).length === 1, {
-    what: `a backend named "${name}"`,
-  });
+  await waitFor(
+    async () =>
+      (await db.query('SELECT 1 FROM pg_stat_activity WHERE application_name = $1', [name])).length === 1,
+    {
+      what: `a backend named "${name}"`,
+    },
+  );
   await waitForRuns(db, jobid);
 });
 
 test('newlines and escape sequences in names cannot forge or garble log lines', async () => {
   const forged = '2000-01-01T00:00:00.000+00:00 ERROR forged line';
-  const jobid = await createJob(db, { name: `evil\n${forged}\x1b[2J`, steps: [{ name: `step\r\n${forged}`, code: 'SELECT 1/0' }] });
+  const jobid = await createJob(db, {
+    name: `evil\n${forged}\x1b[2J`,
+    steps: [{ name: `step\r\n${forged}`, code: 'SELECT 1/0' }],
+  });
   await runNow(db, jobid);
   await waitForRuns(db, jobid);
   await agent.waitForLog(new RegExp(`job ${jobid} .*: run \\d+ finished`));
@@ -180,24 +200,32 @@ test('a LATIN1 database: only the characters it cannot store become "?"', async 
   const name = `${db.name}_latin1`;
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
+    await admin.query(
+      `CREATE DATABASE ${name} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`,
+    );
     db.cluster.psql('CREATE EXTENSION pgagent', name);
-    const latin1 = { name, connect: async () => {
-      const c = new Client(db.cluster.clientConfig(name));
-      await c.connect();
-      return c;
-    }, query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) => {
-      const c = new Client(db.cluster.clientConfig(name));
-      await c.connect();
-      try {
-        return (await c.query(sql, params)).rows as T[];
-      } finally {
-        await c.end();
-      }
-    } };
+    const latin1 = {
+      name,
+      connect: async () => {
+        const c = new Client(db.cluster.clientConfig(name));
+        await c.connect();
+        return c;
+      },
+      query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) => {
+        const c = new Client(db.cluster.clientConfig(name));
+        await c.connect();
+        try {
+          return (await c.query(sql, params)).rows as T[];
+        } finally {
+          await c.end();
+        }
+      },
+    };
     const other = startAgent(db.cluster.conninfo(name));
     await other.waitForLog(/pgagent started/);
-    const jobid = await createJob(latin1, { steps: [{ kind: 'b', code: "printf 'caf\\303\\251 \\342\\202\\254 na\\303\\257ve \\302\\261\\n'" }] }); // é € ï ± in UTF-8
+    const jobid = await createJob(latin1, {
+      steps: [{ kind: 'b', code: "printf 'caf\\303\\251 \\342\\202\\254 na\\303\\257ve \\302\\261\\n'" }],
+    }); // é € ï ± in UTF-8
     await runNow(latin1, jobid);
     const [run] = await waitForRuns(latin1, jobid);
     expect(run.steps).toMatchObject([{ jslstatus: 's', jsloutput: 'café ? naïve ±\n' }]);

@@ -35,10 +35,16 @@ function database(name: string, extension = true): string {
   return cluster.conninfo(name);
 }
 
-const errorLines = (agent: AgentProcess, re: RegExp): number => agent.log.split('\n').filter((l) => / ERROR /.test(l) && re.test(l)).length;
+const errorLines = (agent: AgentProcess, re: RegExp): number =>
+  agent.log.split('\n').filter((l) => / ERROR /.test(l) && re.test(l)).length;
 
 /** The agent keeps retrying with one error line for the cause; after fix() it starts and stops cleanly. */
-async function healsAfter(agent: AgentProcess, cause: RegExp, fix: () => void, opts: { onceOverRetries?: boolean } = {}): Promise<void> {
+async function healsAfter(
+  agent: AgentProcess,
+  cause: RegExp,
+  fix: () => void,
+  opts: { onceOverRetries?: boolean } = {},
+): Promise<void> {
   await agent.waitForLog(cause);
   if (opts.onceOverRetries) {
     // A second attempt with the same cause is logged at debug level only.
@@ -60,9 +66,14 @@ test('a wrong password: retried until ALTER ROLE gives the role that password', 
   cluster.psql("CREATE ROLE pw_agent SUPERUSER LOGIN PASSWORD 'right'");
   hbaFirst('local all pw_agent scram-sha-256');
   const agent = startAgent(conninfo, RETRY, { ...process.env, PGPASSWORD: 'typo' });
-  await healsAfter(agent, /password authentication failed for user "pw_agent"/, () => cluster.psql("ALTER ROLE pw_agent PASSWORD 'typo'"), {
-    onceOverRetries: true,
-  });
+  await healsAfter(
+    agent,
+    /password authentication failed for user "pw_agent"/,
+    () => cluster.psql("ALTER ROLE pw_agent PASSWORD 'typo'"),
+    {
+      onceOverRetries: true,
+    },
+  );
 }, 90_000);
 
 test('a login pg_hba.conf rejects: retried until pg_hba.conf allows it and the server reloads', async () => {
@@ -81,17 +92,27 @@ test('an unknown database: retried until it is created with the extension', asyn
 test('a database without the schema: the agent registers within one retry of CREATE EXTENSION', async () => {
   const conninfo = database('noext_db', false);
   const agent = startAgent(conninfo, RETRY);
-  await healsAfter(agent, /has no pgagent schema .*CREATE EXTENSION pgagent/, () => cluster.psql('CREATE EXTENSION pgagent', 'noext_db'), {
-    onceOverRetries: true,
-  });
+  await healsAfter(
+    agent,
+    /has no pgagent schema .*CREATE EXTENSION pgagent/,
+    () => cluster.psql('CREATE EXTENSION pgagent', 'noext_db'),
+    {
+      onceOverRetries: true,
+    },
+  );
   // Registered at once, not after a failed claim: its row was there while it ran.
   expect(agent.log).not.toMatch(/poll failed|registration .* is gone/);
 }, 90_000);
 
 test('a schema version other than 4: retried until the schema is fixed', async () => {
   const conninfo = database('v3_db');
-  const fn = (v: number): string => `CREATE OR REPLACE FUNCTION pgagent.pgagent_schema_version() RETURNS int2 LANGUAGE sql AS 'SELECT ${v}::int2'`;
+  const fn = (v: number): string =>
+    `CREATE OR REPLACE FUNCTION pgagent.pgagent_schema_version() RETURNS int2 LANGUAGE sql AS 'SELECT ${v}::int2'`;
   cluster.psql(fn(3), 'v3_db');
   const agent = startAgent(conninfo, RETRY);
-  await healsAfter(agent, /pgagent_schema_version\(\) .* is 3, this agent needs 4: .*ALTER EXTENSION pgagent UPDATE/, () => cluster.psql(fn(4), 'v3_db'));
+  await healsAfter(
+    agent,
+    /pgagent_schema_version\(\) .* is 3, this agent needs 4: .*ALTER EXTENSION pgagent UPDATE/,
+    () => cluster.psql(fn(4), 'v3_db'),
+  );
 }, 90_000);

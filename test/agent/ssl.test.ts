@@ -5,7 +5,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Client, DatabaseError } from 'pg';
-import { connect as libpqConnect, connectFirst, ConnectionFailure, connectionPlan, HostPool, parseConninfo } from '../../agent/libpq';
+import {
+  connect as libpqConnect,
+  connectFirst,
+  ConnectionFailure,
+  connectionPlan,
+  HostPool,
+  parseConninfo,
+} from '../../agent/libpq';
 import { describeError } from '../../agent/pg-errors';
 import { Cluster, freePort, runAsServerUser, startCluster } from '../../scripts/cluster';
 import { startAgent, stopAllAgents } from '../helpers/agent-process';
@@ -36,7 +43,19 @@ beforeAll(async () => {
   const key = path.join(cluster.baseDir, 'server.key');
   // As the server user, so the files are its own, as the server requires of the key.
   runAsServerUser('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', key, '-out', cert,
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=localhost',
+    '-days',
+    '1',
+    '-keyout',
+    key,
+    '-out',
+    cert,
   ]);
   fs.chmodSync(key, 0o600);
   cluster.psql('ALTER SYSTEM SET ssl = on');
@@ -56,7 +75,8 @@ afterAll(async () => {
 });
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const tcp = (dbname: string, port = cluster.port): string => `host=127.0.0.1 port=${port} dbname=${dbname} user=postgres`;
+const tcp = (dbname: string, port = cluster.port): string =>
+  `host=127.0.0.1 port=${port} dbname=${dbname} user=postgres`;
 
 const connect = (conninfo: string): Promise<Client> => libpqConnect(parseConninfo(conninfo), { env });
 
@@ -89,8 +109,12 @@ describe('a server with TLS', () => {
   });
 
   test('disable and require get no second attempt', async () => {
-    await expect(connect(`${tcp('sslonly')} sslmode=disable`)).rejects.toThrow(/no pg_hba.conf entry .* no encryption/);
-    await expect(connect(`${tcp('plainonly')} sslmode=require`)).rejects.toThrow(/no pg_hba.conf entry .* SSL encryption/);
+    await expect(connect(`${tcp('sslonly')} sslmode=disable`)).rejects.toThrow(
+      /no pg_hba.conf entry .* no encryption/,
+    );
+    await expect(connect(`${tcp('plainonly')} sslmode=require`)).rejects.toThrow(
+      /no pg_hba.conf entry .* SSL encryption/,
+    );
   });
 
   test('when every attempt is rejected, each is reported, a repeated error once', async () => {
@@ -103,8 +127,14 @@ describe('a server with TLS', () => {
     ]);
     const failures = await connect(`${tcp('either')} user=nobody`).catch((err: unknown) => err);
     // Both attempts' errors are kept for classification; the message says it once.
-    expect((failures as ConnectionFailure).errors).toEqual([expect.any(DatabaseError), expect.any(DatabaseError)]);
-    expect((failures as ConnectionFailure).errors.map((err: DatabaseError) => err.code)).toEqual(['28000', '28000']);
+    expect((failures as ConnectionFailure).errors).toEqual([
+      expect.any(DatabaseError),
+      expect.any(DatabaseError),
+    ]);
+    expect((failures as ConnectionFailure).errors.map((err: DatabaseError) => err.code)).toEqual([
+      '28000',
+      '28000',
+    ]);
     expect((failures as Error).message).toBe(`${server}role "nobody" does not exist`);
     // The log's one-line form adds the SQLSTATE.
     expect(describeError(failures)).toBe(`${server}role "nobody" does not exist (SQLSTATE 28000)`);
@@ -112,12 +142,18 @@ describe('a server with TLS', () => {
 
   test('a wrong password is reported once, without TLS noise (prefer tries with TLS and without)', async () => {
     const e = await connect(`${tcp('either')} user=pwuser password=wrong`).catch((err: unknown) => err);
-    expect((e as Error).message).toBe(`connection to server at "127.0.0.1", port ${cluster.port} failed: FATAL:  password authentication failed for user "pwuser"`);
+    expect((e as Error).message).toBe(
+      `connection to server at "127.0.0.1", port ${cluster.port} failed: FATAL:  password authentication failed for user "pwuser"`,
+    );
     expect(await usesTls(`${tcp('either')} user=pwuser password=right`)).toBe(true);
   });
 
   test('a step pool finds its attempt on the first connection and keeps it', async () => {
-    const pool = new HostPool(() => connectionPlan(parseConninfo(`${tcp('sslonly')} sslmode=allow`), { env }), { max: 2 }, () => {});
+    const pool = new HostPool(
+      () => connectionPlan(parseConninfo(`${tcp('sslonly')} sslmode=allow`), { env }),
+      { max: 2 },
+      () => {},
+    );
     try {
       const clients = await Promise.all([pool.connect(), pool.connect()]);
       for (const c of clients) {
@@ -139,7 +175,9 @@ test('a server that is not there is not tried a second way', async () => {
     await new Client(config).connect();
     throw new Error('connected to a server that should not be there');
   });
-  await expect(refused).rejects.toMatchObject({ errors: [expect.objectContaining({ code: 'ECONNREFUSED' })] });
+  await expect(refused).rejects.toMatchObject({
+    errors: [expect.objectContaining({ code: 'ECONNREFUSED' })],
+  });
   expect(tried).toEqual([expect.objectContaining({ rejectUnauthorized: false })]);
 });
 
@@ -149,7 +187,9 @@ describe('a server without TLS', () => {
   });
 
   test('require fails with a clear error', async () => {
-    await expect(connect(`${tcp(plainServer.name, plainServer.cluster.port)} sslmode=require`)).rejects.toThrow(
+    await expect(
+      connect(`${tcp(plainServer.name, plainServer.cluster.port)} sslmode=require`),
+    ).rejects.toThrow(
       `connection to server at "127.0.0.1", port ${plainServer.cluster.port} failed: server does not support SSL, but SSL was required`,
     );
   });
@@ -157,7 +197,9 @@ describe('a server without TLS', () => {
 
 test("the agent's start-up error names every attempt's refusal", async () => {
   const agent = startAgent(tcp('nosuchdb'), [], env);
-  await agent.waitForLog(/could not connect to the service database: connection to server at .*SSL encryption \(SQLSTATE 28000\); connection to server at .*no encryption \(SQLSTATE 28000\)/);
+  await agent.waitForLog(
+    /could not connect to the service database: connection to server at .*SSL encryption \(SQLSTATE 28000\); connection to server at .*no encryption \(SQLSTATE 28000\)/,
+  );
   expect((await agent.stop()).code).toBe(0);
 });
 
@@ -169,12 +211,18 @@ test('the agent with the default sslmode runs a job on a TLS-only server, and a 
   const record = `INSERT INTO seen ${SSL_QUERY}`;
   const agent = startAgent(tcp('sslonly'), [], env);
   await agent.waitForLog(/pgagent started/);
-  const jobid = await createJob(db, { steps: [{ code: record }, { connstr: tcp('plainonly'), code: record }] });
+  const jobid = await createJob(db, {
+    steps: [{ code: record }, { connstr: tcp('plainonly'), code: record }],
+  });
   await runNow(db, jobid);
   const [run] = await waitForRuns(db, jobid);
   expect(run).toMatchObject({ jlgstatus: 's', steps: [{ jslstatus: 's' }, { jslstatus: 's' }] });
   expect(cluster.psql('SELECT ssl FROM seen', 'sslonly').trim()).toBe('t');
   expect(cluster.psql('SELECT ssl FROM seen', 'plainonly').trim()).toBe('f');
-  expect(cluster.psql(`SELECT s.ssl FROM pgagent.pga_jobagent JOIN pg_stat_ssl s ON s.pid = jagpid`, 'sslonly').trim()).toBe('t');
+  expect(
+    cluster
+      .psql(`SELECT s.ssl FROM pgagent.pga_jobagent JOIN pg_stat_ssl s ON s.pid = jagpid`, 'sslonly')
+      .trim(),
+  ).toBe('t');
   expect((await agent.stop('SIGTERM')).code).toBe(0);
 }, 60_000);

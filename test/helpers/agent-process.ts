@@ -8,7 +8,8 @@ import { sleep, waitFor } from './wait';
 
 // PGAGENT_TEST_CLI runs the agent tests against another build (e.g. an older commit's, to see a
 // new test fail there).
-export const CLI = process.env.PGAGENT_TEST_CLI ?? path.resolve(__dirname, '..', '..', 'dist', 'agent', 'cli.js');
+export const CLI =
+  process.env.PGAGENT_TEST_CLI ?? path.resolve(__dirname, '..', '..', 'dist', 'agent', 'cli.js');
 
 export interface AgentExit {
   code: number | null;
@@ -56,7 +57,11 @@ export class AgentProcess {
   /** Waits until the log matches re; fails with the log so far after timeoutMs. */
   async waitForLog(re: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
     let match: RegExpMatchArray | null = null;
-    await waitFor(async () => (match = this.log.match(re)) !== null, { timeoutMs, what: `agent log to match ${re}`, context: () => this.log });
+    await waitFor(async () => (match = this.log.match(re)) !== null, {
+      timeoutMs,
+      what: `agent log to match ${re}`,
+      context: () => this.log,
+    });
     return match!;
   }
 
@@ -68,7 +73,8 @@ export class AgentProcess {
   }
 
   signal(signal: NodeJS.Signals): void {
-    if (this.exitStatus === undefined && this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    if (this.exitStatus === undefined && this.child.exitCode === null && this.child.signalCode === null)
+      this.child.kill(signal);
   }
 
   /** True if the process has exited within ms. */

@@ -29,8 +29,10 @@ export function writeFile(name: string, text: string, mode = 0o600): string {
 export const plan = (conninfo: string, env = cleanEnv(), warn?: (m: string) => void): ConnectionPlan =>
   connectionPlan(parseConninfo(conninfo), { env, warn });
 /** The first attempt on the first host. */
-export const config = (conninfo: string, env = cleanEnv(), warn?: (m: string) => void): ClientConfig => plan(conninfo, env, warn).hosts[0].attempts[0];
+export const config = (conninfo: string, env = cleanEnv(), warn?: (m: string) => void): ClientConfig =>
+  plan(conninfo, env, warn).hosts[0].attempts[0];
 /** The sslmode attempts of a one-host string. */
-export const attempts = (conninfo: string, env = cleanEnv()): ClientConfig[] => plan(conninfo, env).hosts[0].attempts;
+export const attempts = (conninfo: string, env = cleanEnv()): ClientConfig[] =>
+  plan(conninfo, env).hosts[0].attempts;
 /** Each host's first attempt. */
 export const perHost = (conninfo: string): ClientConfig[] => plan(conninfo).hosts.map((h) => h.attempts[0]);

@@ -22,7 +22,8 @@ export interface CronEntry {
 }
 
 /** Why an expression is refused: the field named in the message, or the expression as a whole. */
-export type CronRefusal = 'minute' | 'hour' | 'day-of-month' | 'month' | 'weekday' | 'expression' | 'seconds' | 'reboot';
+export type CronRefusal =
+  'minute' | 'hour' | 'day-of-month' | 'month' | 'weekday' | 'expression' | 'seconds' | 'reboot';
 
 export type CronReading = { entry: CronEntry } | { refused: CronRefusal };
 
@@ -131,7 +132,15 @@ function macro(name: string): CronEntry | undefined {
     case '@monthly':
       return { ...base, minutes: one(0), hours: one(0), monthdays: one(1), months: every(3), dowStar: true };
     case '@weekly':
-      return { ...base, minutes: one(0), hours: one(0), monthdays: every(2), months: every(3), weekdays: one(0), dowStar: true };
+      return {
+        ...base,
+        minutes: one(0),
+        hours: one(0),
+        monthdays: every(2),
+        months: every(3),
+        weekdays: one(0),
+        dowStar: true,
+      };
     case '@daily':
     case '@midnight':
       return { ...base, minutes: one(0), hours: one(0), monthdays: every(2), months: every(3) };
@@ -164,7 +173,16 @@ export function readCron(expression: string): CronReading {
     const months = readField(parts[3], FIELDS[3]);
     const weekdays = new Set([...readField(parts[4], FIELDS[4])].map((d) => d % 7));
     return {
-      entry: { minutes, hours, monthdays, months, weekdays, lastDay, domStar: parts[2][0] === '*', dowStar: parts[4][0] === '*' },
+      entry: {
+        minutes,
+        hours,
+        monthdays,
+        months,
+        weekdays,
+        lastDay,
+        domStar: parts[2][0] === '*',
+        dowStar: parts[4][0] === '*',
+      },
     };
   } catch (e) {
     if (e instanceof Refused) return { refused: e.refusal };
@@ -190,7 +208,13 @@ export function dayMatches(e: CronEntry, date: Date): boolean {
  * The first `count` runs strictly after `after` (epoch ms) in `zone`, ascending, each instant
  * once, looking at most `horizonDays` wall-clock days ahead; fewer when the horizon ends first.
  */
-export function referenceCronRuns(e: CronEntry, zone: string, after: number, count: number, horizonDays = 45 * 366): number[] {
+export function referenceCronRuns(
+  e: CronEntry,
+  zone: string,
+  after: number,
+  count: number,
+  horizonDays = 45 * 366,
+): number[] {
   const clock = zoneClock(zone);
   const runs: number[] = [];
   // Wall times more than two hours before the bound's happen before it (offsets move by less).

@@ -18,7 +18,10 @@ export interface TestDatabase {
   conninfo: string;
   connect(): Promise<Client>;
   /** Runs one query on a short-lived connection. */
-  query<T extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  query<T extends Record<string, unknown> = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+  ): Promise<T[]>;
   drop(): Promise<void>;
 }
 
@@ -28,7 +31,9 @@ export interface TestDatabase {
  * With `owner`, that role owns the database and every connection (and the extension's
  * install) is that role's, as with a managed service's master user.
  */
-export async function createTestDatabase(opts: { extension?: string | false; owner?: string } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  opts: { extension?: string | false; owner?: string } = {},
+): Promise<TestDatabase> {
   const cluster = testCluster();
   // Unique beyond this module: jest gives each test file its own copy of it in the same worker.
   const name = `t_${process.pid}_${RUN}_${++counter}`;
@@ -60,7 +65,9 @@ export async function createTestDatabase(opts: { extension?: string | false; own
   return {
     name,
     cluster,
-    conninfo: opts.owner ? `host=${cluster.socketDir} port=${cluster.port} user=${opts.owner} dbname=${name}` : cluster.conninfo(name),
+    conninfo: opts.owner
+      ? `host=${cluster.socketDir} port=${cluster.port} user=${opts.owner} dbname=${name}`
+      : cluster.conninfo(name),
     connect,
     query,
     drop: async () => {

@@ -55,7 +55,12 @@ export function insertSchedule(client: Client, jobid: number, opts: { hour?: num
   );
 }
 
-export function insertException(client: Client, jscid: number, date: string | null, time: string | null = null): Promise<number> {
+export function insertException(
+  client: Client,
+  jscid: number,
+  date: string | null,
+  time: string | null = null,
+): Promise<number> {
   return insert(
     client,
     'INSERT INTO pgagent.pga_exception (jexscid, jexdate, jextime) VALUES ($1, $2, $3) RETURNING jexid',
@@ -79,7 +84,14 @@ export async function insertRun(client: Client, jobid: number, jstid: number): P
 }
 
 export const TABLES = [
-  'pga_jobagent', 'pga_jobclass', 'pga_job', 'pga_jobstep', 'pga_schedule', 'pga_exception', 'pga_joblog', 'pga_jobsteplog',
+  'pga_jobagent',
+  'pga_jobclass',
+  'pga_job',
+  'pga_jobstep',
+  'pga_schedule',
+  'pga_exception',
+  'pga_joblog',
+  'pga_jobsteplog',
 ];
 
 /** Row count of every pgagent table. */
@@ -99,7 +111,9 @@ export async function utcClient(db: TestDatabase): Promise<Client> {
 
 /** Jobs of a user class and a built-in one, with steps, schedules, exceptions and runs. */
 export async function addUserJobs(client: Client): Promise<void> {
-  const { rows } = await client.query("INSERT INTO pgagent.pga_jobclass (jclname) VALUES ('Backups') RETURNING jclid");
+  const { rows } = await client.query(
+    "INSERT INTO pgagent.pga_jobclass (jclname) VALUES ('Backups') RETURNING jclid",
+  );
   for (const jclid of [rows[0].jclid, 1]) {
     const jobid = await insertJob(client, { jclid, name: `job of class ${jclid}` });
     const jstid = await insertStep(client, jobid);
@@ -115,7 +129,9 @@ export async function addUserJobs(client: Client): Promise<void> {
 export async function allRows(db: TestDatabase): Promise<Record<string, unknown[]>> {
   const result: Record<string, unknown[]> = {};
   for (const table of TABLES) {
-    result[table] = await db.query(`SELECT to_jsonb(t) - 'jobnextrun' AS row FROM pgagent.${table} t ORDER BY 1`);
+    result[table] = await db.query(
+      `SELECT to_jsonb(t) - 'jobnextrun' AS row FROM pgagent.${table} t ORDER BY 1`,
+    );
   }
   return result;
 }

@@ -2,4 +2,10 @@
 import { Logger } from '../../agent/logger';
 
 /** Writes nothing. */
-export const quietLogger: Logger = { error: () => {}, warn: () => {}, debug: () => {}, reopen: () => true, close: async () => {} };
+export const quietLogger: Logger = {
+  error: () => {},
+  warn: () => {},
+  debug: () => {},
+  reopen: () => true,
+  close: async () => {},
+};

@@ -25,8 +25,10 @@ function scheduleInsert(job: string, name: string, hour: number): string {
     ) RETURNING jscid INTO scid;`;
 }
 
-const FETCH_JOB = 'SELECT jobid FROM pgagent.pga_job WHERE xmin::text = (txid_current() % (2^32)::bigint)::text';
-const FETCH_SCHEDULE = 'SELECT jscid FROM pgagent.pga_schedule WHERE xmin::text = (txid_current() % (2^32)::bigint)::text';
+const FETCH_JOB =
+  'SELECT jobid FROM pgagent.pga_job WHERE xmin::text = (txid_current() % (2^32)::bigint)::text';
+const FETCH_SCHEDULE =
+  'SELECT jscid FROM pgagent.pga_schedule WHERE xmin::text = (txid_current() % (2^32)::bigint)::text';
 
 /**
  * Registers pgAdmin's statements as tests in the current describe block, on the database open()
@@ -94,15 +96,18 @@ export function pgAdminStatementTests(open: () => Promise<TestDatabase>): void {
     const jobid = await jobNamed('nightly');
     expect(found).toEqual([{ jobid }]);
     // The triggers ran inside the block: the first exception moved the next run a day on.
-    expect((await rows(`SELECT jobnextrun FROM pgagent.pga_job WHERE jobid = ${jobid}`))[0].jobnextrun)
-      .toEqual(new Date('2100-01-02T12:00:00Z'));
+    expect(
+      (await rows(`SELECT jobnextrun FROM pgagent.pga_job WHERE jobid = ${jobid}`))[0].jobnextrun,
+    ).toEqual(new Date('2100-01-02T12:00:00Z'));
   });
 
   test('adding a schedule to an existing job, then finding it by xmin', async () => {
     const jobid = await insertJob(client, { name: 'with schedule' });
     await insertSchedule(client, jobid, { hour: 1 });
     await client.query('BEGIN');
-    await client.query(`DO $$ DECLARE scid integer; BEGIN ${scheduleInsert(`${jobid}`, 'added', 12)} END $$ LANGUAGE 'plpgsql';`);
+    await client.query(
+      `DO $$ DECLARE scid integer; BEGIN ${scheduleInsert(`${jobid}`, 'added', 12)} END $$ LANGUAGE 'plpgsql';`,
+    );
     const found = await rows(FETCH_SCHEDULE);
     await client.query('COMMIT');
     expect(found).toEqual(await rows(`SELECT jscid FROM pgagent.pga_schedule WHERE jscname = 'added'`));
@@ -129,19 +134,20 @@ export function pgAdminStatementTests(open: () => Promise<TestDatabase>): void {
       INSERT INTO pgagent.pga_exception (jexscid, jexdate, jextime)
       VALUES (${jscid}, to_date('2100-01-01', 'YYYY-MM-DD')::date, NULL::time without time zone);
       COMMIT;`);
-    expect(await rows(`SELECT jobname, jobhostagent, jobnextrun FROM pgagent.pga_job WHERE jobid = ${jobid}`)).toEqual([
-      { jobname: 'edited', jobhostagent: 'host1', jobnextrun: new Date('2100-01-02T18:00:00Z') },
-    ]);
-    expect(await rows(`SELECT jstname, jstdbname, jstconnstr FROM pgagent.pga_jobstep WHERE jstjobid = ${jobid}`)).toEqual([
-      { jstname: 'step', jstdbname: '', jstconnstr: 'host=elsewhere dbname=y' },
-    ]);
+    expect(
+      await rows(`SELECT jobname, jobhostagent, jobnextrun FROM pgagent.pga_job WHERE jobid = ${jobid}`),
+    ).toEqual([{ jobname: 'edited', jobhostagent: 'host1', jobnextrun: new Date('2100-01-02T18:00:00Z') }]);
+    expect(
+      await rows(`SELECT jstname, jstdbname, jstconnstr FROM pgagent.pga_jobstep WHERE jstjobid = ${jobid}`),
+    ).toEqual([{ jstname: 'step', jstdbname: '', jstconnstr: 'host=elsewhere dbname=y' }]);
   });
 
   test('"Run now" sets the next run to now', async () => {
     const jobid = await insertJob(client, { name: 'run now' });
     await insertSchedule(client, jobid);
-    expect((await rows(`SELECT jobnextrun FROM pgagent.pga_job WHERE jobid = ${jobid}`))[0].jobnextrun)
-      .toEqual(new Date(FAR_FIRST_RUN));
+    expect(
+      (await rows(`SELECT jobnextrun FROM pgagent.pga_job WHERE jobid = ${jobid}`))[0].jobnextrun,
+    ).toEqual(new Date(FAR_FIRST_RUN));
     const [, , due] = (await client.query(`
       BEGIN;
       UPDATE pgagent.pga_job SET jobnextrun=now()::timestamptz WHERE jobid=${jobid}::integer;
@@ -154,7 +160,9 @@ export function pgAdminStatementTests(open: () => Promise<TestDatabase>): void {
     const jobid = await insertJob(client, { name: 'with history' });
     const jstid = await insertStep(client, jobid);
     const jscid = await insertSchedule(client, jobid);
-    await client.query(`INSERT INTO pgagent.pga_exception (jexscid, jexdate) VALUES (${jscid}, '2100-03-01')`);
+    await client.query(
+      `INSERT INTO pgagent.pga_exception (jexscid, jexdate) VALUES (${jscid}, '2100-03-01')`,
+    );
     await insertRun(client, jobid, jstid);
     await insertRun(client, jobid, jstid);
 
@@ -175,7 +183,9 @@ export function pgAdminStatementTests(open: () => Promise<TestDatabase>): void {
              CASE WHEN jstdbname != '' THEN true ELSE false END AS jstconntype,
              jstconnstr, jstdbname, jstonerror, jscnextrun
         FROM pgagent.pga_jobstep WHERE jstjobid = ${jobid}::integer ORDER BY jstname`);
-    expect(steps).toMatchObject([{ jstid, jstkind: true, jstconntype: true, jstdbname: 'postgres', jscnextrun: null }]);
+    expect(steps).toMatchObject([
+      { jstid, jstkind: true, jstconntype: true, jstdbname: 'postgres', jscnextrun: null },
+    ]);
 
     const schedules = await rows(`
       SELECT jscid, jscjobid, jscname, jscdesc, jscenabled, jscstart, jscend,

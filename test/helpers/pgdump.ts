@@ -3,7 +3,13 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { Cluster } from '../../scripts/cluster';
 
-function run(cluster: Cluster, tool: 'pg_dump' | 'pg_restore' | 'psql', args: string[], user = cluster.user, input?: string): string {
+function run(
+  cluster: Cluster,
+  tool: 'pg_dump' | 'pg_restore' | 'psql',
+  args: string[],
+  user = cluster.user,
+  input?: string,
+): string {
   const r = spawnSync(
     path.join(cluster.pgBin, tool),
     ['-h', cluster.socketDir, '-p', String(cluster.port), '-U', user, ...args],
@@ -37,7 +43,10 @@ export function extensionDdl(cluster: Cluster, dbname: string): string {
   return pgDump(cluster, dbname, ['--schema-only', '--binary-upgrade'])
     .replace(/^SELECT pg_catalog\.binary_upgrade_(?!create_empty_extension).*\n/gm, '')
     .replace(/^UPDATE pg_catalog\.pg_class\nSET relfrozenxid = .*\nWHERE oid = .*\n/gm, '')
-    .replace(/(binary_upgrade_create_empty_extension\('pgagent', 'pgagent', \w+, '[^']*', )'\{[\d,]*\}'/, "$1'{oids}'")
+    .replace(
+      /(binary_upgrade_create_empty_extension\('pgagent', 'pgagent', \w+, '[^']*', )'\{[\d,]*\}'/,
+      "$1'{oids}'",
+    )
     .replace(/^\\(un)?restrict .*\n/gm, '')
     .replace(/^--.*\n/gm, '')
     .replace(/\n{2,}/g, '\n');

@@ -17,8 +17,14 @@ export class ZoneClock {
 
   constructor(zone: string, fromYear = 1995, toYear = 2125) {
     this.format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
-      hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     // Offsets change months apart, so weekly samples see every change; each is then found
     // to the second by bisection.
@@ -43,8 +49,12 @@ export class ZoneClock {
   }
 
   private intlOffset(instant: number): number {
-    const p = Object.fromEntries(this.format.formatToParts(new Date(instant)).map((x) => [x.type, Number(x.value)]));
-    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(instant / 1000) * 1000;
+    const p = Object.fromEntries(
+      this.format.formatToParts(new Date(instant)).map((x) => [x.type, Number(x.value)]),
+    );
+    return (
+      Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(instant / 1000) * 1000
+    );
   }
 
   private segment(instant: number): number {
@@ -67,7 +77,11 @@ export class ZoneClock {
   firstInstant(wall: number): number {
     let best = Infinity;
     // Offsets stay within ±15 hours, so only segments around wall - 15h .. wall + 15h matter.
-    for (let k = this.segment(wall - 15 * HOUR); k < this.starts.length && this.starts[k] <= wall + 15 * HOUR; k++) {
+    for (
+      let k = this.segment(wall - 15 * HOUR);
+      k < this.starts.length && this.starts[k] <= wall + 15 * HOUR;
+      k++
+    ) {
       const end = k + 1 < this.starts.length ? this.starts[k + 1] : Infinity;
       const candidate = Math.max(this.starts[k], wall - this.offsets[k]);
       if (candidate < end) best = Math.min(best, candidate);
@@ -107,7 +121,11 @@ export function referenceNextRun(c: ScheduleCase, horizonDays = 45 * 366): Refer
   const start = c.start;
   const clock = zoneClock(c.zone);
   const [minutes, hours, weekdays, monthdays, months] = [
-    selection(c.minutes, 60), selection(c.hours, 24), selection(c.weekdays, 7), selection(c.monthdays, 32), selection(c.months, 12),
+    selection(c.minutes, 60),
+    selection(c.hours, 24),
+    selection(c.weekdays, 7),
+    selection(c.monthdays, 32),
+    selection(c.months, 12),
   ];
   const excluded = new Set(c.exceptions.map((e) => `${e.date} ${e.time}`));
   // Wall times more than two hours before the bound's happen before it (offsets move by less).
@@ -117,7 +135,12 @@ export function referenceNextRun(c: ScheduleCase, horizonDays = 45 * 366): Refer
   const lastDay = c.end === null ? Infinity : Math.floor(clock.wallAt(c.end) / DAY) + 2;
   // The calendar is stepped by hand: a Date per day is too slow for 45-year horizons.
   const first = new Date(firstDay * DAY);
-  let [year, month, dom, weekday] = [first.getUTCFullYear(), first.getUTCMonth(), first.getUTCDate(), first.getUTCDay()];
+  let [year, month, dom, weekday] = [
+    first.getUTCFullYear(),
+    first.getUTCMonth(),
+    first.getUTCDate(),
+    first.getUTCDay(),
+  ];
   for (let day = firstDay; day <= firstDay + horizonDays; day++, dom++, weekday = (weekday + 1) % 7) {
     if (dom > monthLength(year, month)) {
       [dom, month] = [1, month + 1];
@@ -125,7 +148,8 @@ export function referenceNextRun(c: ScheduleCase, horizonDays = 45 * 366): Refer
     }
     if (day > lastDay) return null;
     const isLastDay = dom === monthLength(year, month);
-    if (!months[month] || !(monthdays[dom - 1] || (isLastDay && monthdays[31])) || !weekdays[weekday]) continue;
+    if (!months[month] || !(monthdays[dom - 1] || (isLastDay && monthdays[31])) || !weekdays[weekday])
+      continue;
     const dateText = new Date(day * DAY).toISOString().slice(0, 10);
     if (excluded.has(`${dateText} null`)) continue;
     for (let h = 0; h < 24; h++) {

@@ -4,7 +4,10 @@ import { testCluster } from './db';
 
 /** default_version of extension/pgagent.control: what a plain CREATE EXTENSION must install. */
 export function controlDefaultVersion(): string {
-  const control = fs.readFileSync(path.resolve(__dirname, '..', '..', 'extension', 'pgagent.control'), 'utf8');
+  const control = fs.readFileSync(
+    path.resolve(__dirname, '..', '..', 'extension', 'pgagent.control'),
+    'utf8',
+  );
   const version = /default_version\s*=\s*'([^']+)'/.exec(control)?.[1];
   if (!version) throw new Error('extension/pgagent.control has no default_version');
   return version;

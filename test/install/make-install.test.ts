@@ -9,7 +9,8 @@ import * as path from 'path';
 const ROOT = path.resolve(__dirname, '..', '..');
 const PREFIX = '/opt/pgagent';
 const PG_CONFIG = path.join(process.env.PGAGENT_PG_BIN ?? '/usr/lib/postgresql/15/bin', 'pg_config');
-const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 let dest: string;
 
@@ -60,7 +61,7 @@ test('the agent has its production dependencies only, and the extension sources 
   expect(fs.existsSync(path.join(lib, 'packaging', 'systemd', 'pgagent.conf'))).toBe(true);
 });
 
-test('the extension goes into PostgreSQL\'s share directory, as before', () => {
+test("the extension goes into PostgreSQL's share directory, as before", () => {
   const control = fs.readFileSync(path.join(ROOT, 'extension', 'pgagent.control'), 'utf8');
   const version = control.match(/default_version\s*=\s*'([^']+)'/)![1];
   const ext = staged(path.join(sharedir(), 'extension'));
@@ -69,7 +70,7 @@ test('the extension goes into PostgreSQL\'s share directory, as before', () => {
 });
 
 describe.each(['pgagent.service', 'pgagent@.service'])('%s', (unit) => {
-  test('is installed with the command\'s path', () => {
+  test("is installed with the command's path", () => {
     const text = fs.readFileSync(staged(`${PREFIX}/lib/systemd/system/${unit}`), 'utf8');
     expect(text).toMatch(new RegExp(`^ExecStart=${PREFIX}/bin/pgagent -f `, 'm'));
     expect(text).not.toContain('@BINDIR@');
@@ -80,9 +81,15 @@ describe.each(['pgagent.service', 'pgagent@.service'])('%s', (unit) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgagent-units-'));
     try {
       const text = fs.readFileSync(staged(`${PREFIX}/lib/systemd/system/${unit}`), 'utf8');
-      fs.writeFileSync(path.join(dir, unit), text.replace(`ExecStart=${PREFIX}/`, `ExecStart=${staged(PREFIX)}/`));
+      fs.writeFileSync(
+        path.join(dir, unit),
+        text.replace(`ExecStart=${PREFIX}/`, `ExecStart=${staged(PREFIX)}/`),
+      );
       const verify = run('systemd-analyze', ['verify', path.join(dir, unit)]);
-      expect({ status: verify.status, output: verify.stderr + verify.stdout }).toEqual({ status: 0, output: '' });
+      expect({ status: verify.status, output: verify.stderr + verify.stdout }).toEqual({
+        status: 0,
+        output: '',
+      });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

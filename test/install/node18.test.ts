@@ -18,7 +18,11 @@ describe.each(['18.20.4', '18.0.0'])('Node %s', (version) => {
   let agent: AgentProcess | undefined;
 
   beforeAll(async () => {
-    node = execFileSync('bash', ['scripts/node18.sh', version], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    node = execFileSync('bash', ['scripts/node18.sh', version], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
     db = await createTestDatabase();
   }, 300_000);
 
@@ -37,7 +41,9 @@ describe.each(['18.20.4', '18.0.0'])('Node %s', (version) => {
 
   test('the agent runs a job with an SQL and a batch step, then stops on SIGTERM', async () => {
     await db.query('CREATE TABLE public.ran (at timestamptz)');
-    agent = new AgentProcess(spawn(node, [CLI, '-f', '-t', '1', '-l', '2', db.conninfo], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    agent = new AgentProcess(
+      spawn(node, [CLI, '-f', '-t', '1', '-l', '2', db.conninfo], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     await agent.waitForLog(/pgagent started/);
     const jobid = await createJob(db, {
       steps: [
@@ -76,7 +82,9 @@ const NEWER_THAN_NODE_18: [string, RegExp][] = [
 
 test('the agent uses no API newer than Node 18.0', () => {
   const agentDir = path.join(ROOT, 'agent');
-  const sources = (fs.readdirSync(agentDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+  const sources = (fs.readdirSync(agentDir, { recursive: true }) as string[]).filter((f) =>
+    f.endsWith('.ts'),
+  );
   expect(sources.length).toBeGreaterThan(10);
   const found = sources.flatMap((f) => {
     const code = fs.readFileSync(path.join(agentDir, f), 'utf8').replace(/^\s*(\/\/|\*).*$/gm, '');

@@ -6,26 +6,39 @@ import * as os from 'os';
 import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; engines: { node: string } };
+const PACKAGE = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  engines: { node: string };
+};
 
 let work: string;
 let tarball: string;
 
 function sh(cmd: string, args: string[], cwd: string): string {
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+  return execFileSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 300_000,
+  });
 }
 
 beforeAll(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'pgagent-npm-'));
   // A copy of the checkout, so that prepack's build does not rewrite the dist/ other tests run.
   const src = path.join(work, 'src');
-  const files = sh('git', ['ls-files', '-co', '--exclude-standard', '-z'], ROOT).split('\0').filter((f) => f && fs.existsSync(path.join(ROOT, f)));
+  const files = sh('git', ['ls-files', '-co', '--exclude-standard', '-z'], ROOT)
+    .split('\0')
+    .filter((f) => f && fs.existsSync(path.join(ROOT, f)));
   for (const f of files) {
     fs.mkdirSync(path.dirname(path.join(src, f)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, f), path.join(src, f));
   }
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(src, 'node_modules'));
-  tarball = path.join(work, sh('npm', ['pack', '--silent', '--pack-destination', work], src).trim().split('\n').pop()!);
+  tarball = path.join(
+    work,
+    sh('npm', ['pack', '--silent', '--pack-destination', work], src).trim().split('\n').pop()!,
+  );
 }, 300_000);
 
 afterAll(() => {
@@ -54,7 +67,11 @@ test('the package holds the built agent, the extension scripts and the units, no
 
 test('npm install -g of the tarball gives a pgagent command that runs', () => {
   const prefix = path.join(work, 'global');
-  sh('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', tarball], work);
+  sh(
+    'npm',
+    ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', tarball],
+    work,
+  );
   const version = spawnSync(path.join(prefix, 'bin', 'pgagent'), ['--version'], { encoding: 'utf8' });
   expect(version.stderr).toBe('');
   expect(version.stdout).toMatch(new RegExp(`^pgagent ${PACKAGE.version.replace(/\./g, '\\.')} `));

@@ -4,7 +4,11 @@
 import { JobDb } from '../agent/fixtures';
 
 /** pgagent.alter_job with named settings, e.g. { step_timeout: '2 s', max_retries: 2 }. */
-export async function alterJob(db: JobDb, jobid: number, settings: Record<string, string | number>): Promise<void> {
+export async function alterJob(
+  db: JobDb,
+  jobid: number,
+  settings: Record<string, string | number>,
+): Promise<void> {
   const names = Object.keys(settings);
   const args = names.map((n, i) => `${n} => $${i + 2}`).join(', ');
   await db.query(`SELECT pgagent.alter_job($1, ${args})`, [jobid, ...names.map((n) => settings[n])]);

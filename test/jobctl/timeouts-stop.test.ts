@@ -38,7 +38,9 @@ const seconds = (interval: unknown): number => {
 
 /** A batch step that writes its process group id (its own pid: it leads the group) and sleeps. */
 async function waitForGroup(pidFile: string): Promise<number> {
-  await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').endsWith('\n'), { what: 'the script to start' });
+  await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').endsWith('\n'), {
+    what: 'the script to start',
+  });
   return Number(fs.readFileSync(pidFile, 'utf8'));
 }
 
@@ -55,11 +57,22 @@ describe('timeouts', () => {
     // The limit plus the 2 s before a terminate, with room for a loaded machine.
     expect(seconds(run.jlgduration)).toBeGreaterThanOrEqual(2);
     expect(seconds(run.jlgduration)).toBeLessThan(30);
-    await waitFor(async () => (await backendsRunning(db, 'jobctl-timeout-sql')) === 0, { what: 'the step backend to go' });
-    const [job] = await db.query<{ jobnextrun: Date }>('SELECT jobnextrun FROM pgagent.pga_job WHERE jobid = $1', [jobid]);
+    await waitFor(async () => (await backendsRunning(db, 'jobctl-timeout-sql')) === 0, {
+      what: 'the step backend to go',
+    });
+    const [job] = await db.query<{ jobnextrun: Date }>(
+      'SELECT jobnextrun FROM pgagent.pga_job WHERE jobid = $1',
+      [jobid],
+    );
     expect(job.jobnextrun).toEqual(await scheduledSlot(db, jobid));
-    const [details] = await db.query('SELECT status, return_message FROM pgagent.job_run_details WHERE jobid = $1', [jobid]);
-    expect(details).toMatchObject({ status: 'failed', return_message: expect.stringContaining('timed out after 2 s') });
+    const [details] = await db.query(
+      'SELECT status, return_message FROM pgagent.job_run_details WHERE jobid = $1',
+      [jobid],
+    );
+    expect(details).toMatchObject({
+      status: 'failed',
+      return_message: expect.stringContaining('timed out after 2 s'),
+    });
   }, 90_000);
 
   test('a batch step over the job timeout: its process group gets SIGTERM, the run is recorded f', async () => {
@@ -75,8 +88,14 @@ describe('timeouts', () => {
       expect(run.steps).toMatchObject([{ jslstatus: 'f', jslresult: 143 }]);
       expect(run.steps[0].jsloutput).toMatch(/^timed out after 2 s \(the job's timeout\)/);
       expect(seconds(run.jlgduration)).toBeLessThan(30);
-      await waitFor(() => !groupAlive(pgid), { timeoutMs: 20_000, what: `the script's process group ${pgid} to end` });
-      const [job] = await db.query<{ jobnextrun: Date }>('SELECT jobnextrun FROM pgagent.pga_job WHERE jobid = $1', [jobid]);
+      await waitFor(() => !groupAlive(pgid), {
+        timeoutMs: 20_000,
+        what: `the script's process group ${pgid} to end`,
+      });
+      const [job] = await db.query<{ jobnextrun: Date }>(
+        'SELECT jobnextrun FROM pgagent.pga_job WHERE jobid = $1',
+        [jobid],
+      );
       expect(job.jobnextrun).toEqual(await scheduledSlot(db, jobid));
     } finally {
       if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
@@ -84,7 +103,9 @@ describe('timeouts', () => {
   }, 90_000);
 
   test("a step timeout follows the step's on-error rule: ignored, the next step runs", async () => {
-    const jobid = await createJob(db, { steps: [{ code: 'SELECT pg_sleep(600)', onerror: 'i' }, { code: 'SELECT 1' }] });
+    const jobid = await createJob(db, {
+      steps: [{ code: 'SELECT pg_sleep(600)', onerror: 'i' }, { code: 'SELECT 1' }],
+    });
     await alterJob(db, jobid, { step_timeout: '1 s' });
     await runNow(db, jobid);
     const [run] = await waitForRuns(db, jobid, 1, 60_000);
@@ -109,8 +130,16 @@ describe('pgagent.stop', () => {
   });
 
   test('an SQL step stopped beside a second agent, while its agent runs another job: d, who asked, backend gone', async () => {
-    const busy = await createJob(db, { name: 'busy', hostagent: 'ctl-a', steps: [{ code: 'SELECT pg_sleep(600) /* jobctl-busy */' }] });
-    const jobid = await createJob(db, { name: 'to stop', hostagent: 'ctl-a', steps: [{ code: 'SELECT pg_sleep(600) /* jobctl-stop-sql */' }] });
+    const busy = await createJob(db, {
+      name: 'busy',
+      hostagent: 'ctl-a',
+      steps: [{ code: 'SELECT pg_sleep(600) /* jobctl-busy */' }],
+    });
+    const jobid = await createJob(db, {
+      name: 'to stop',
+      hostagent: 'ctl-a',
+      steps: [{ code: 'SELECT pg_sleep(600) /* jobctl-stop-sql */' }],
+    });
     await runNow(db, busy, jobid);
     await waitForRunningStep(db, busy);
     await waitForRunningStep(db, jobid);
@@ -118,15 +147,28 @@ describe('pgagent.stop', () => {
     try {
       await client.query("SET application_name = 'jobctl test'");
       const asked = Date.now();
-      expect((await client.query('SELECT pgagent.stop($1::int4) AS asked', [jobid])).rows[0].asked).toBe(true);
+      expect((await client.query('SELECT pgagent.stop($1::int4) AS asked', [jobid])).rows[0].asked).toBe(
+        true,
+      );
       const [run] = await waitForRuns(db, jobid, 1, 30_000);
-      console.log(`pgagent.stop to run recorded 'd' (SQL step, agent busy with another job): ${Date.now() - asked} ms (as polled every 100 ms)`);
+      console.log(
+        `pgagent.stop to run recorded 'd' (SQL step, agent busy with another job): ${Date.now() - asked} ms (as polled every 100 ms)`,
+      );
       expect(run.jlgstatus).toBe('d');
       expect(run.steps).toMatchObject([{ jslstatus: 'd' }]);
       expect(run.steps[0].jsloutput).toMatch(/stop requested by \S+ \(jobctl test\) at /);
-      const [details] = await db.query('SELECT status, stop_requested_by, return_message FROM pgagent.job_run_details WHERE runid = $1', [run.jlgid]);
-      expect(details).toMatchObject({ status: 'aborted', stop_requested_by: expect.stringContaining('(jobctl test)'), return_message: expect.stringMatching(/^stopped at the request of/) });
-      await waitFor(async () => (await backendsRunning(db, 'jobctl-stop-sql')) === 0, { what: 'the step backend to go' });
+      const [details] = await db.query(
+        'SELECT status, stop_requested_by, return_message FROM pgagent.job_run_details WHERE runid = $1',
+        [run.jlgid],
+      );
+      expect(details).toMatchObject({
+        status: 'aborted',
+        stop_requested_by: expect.stringContaining('(jobctl test)'),
+        return_message: expect.stringMatching(/^stopped at the request of/),
+      });
+      await waitFor(async () => (await backendsRunning(db, 'jobctl-stop-sql')) === 0, {
+        what: 'the step backend to go',
+      });
       // The other job runs on.
       expect(await backendsRunning(db, 'jobctl-busy')).toBe(1);
       await client.query('SELECT pgagent.stop($1)', ['busy']);
@@ -143,13 +185,18 @@ describe('pgagent.stop', () => {
     const client = await db.connect();
     const admin = new Client(db.cluster.clientConfig('postgres'));
     await admin.connect();
-    const allowConnections = (allow: boolean): Promise<unknown> => admin.query(`ALTER DATABASE ${db.name} WITH ALLOW_CONNECTIONS ${allow}`);
+    const allowConnections = (allow: boolean): Promise<unknown> =>
+      admin.query(`ALTER DATABASE ${db.name} WITH ALLOW_CONNECTIONS ${allow}`);
     try {
-      const [{ jobagentid }] = (await client.query('SELECT jobagentid FROM pgagent.pga_job WHERE jobid = $1', [jobid])).rows;
+      const [{ jobagentid }] = (
+        await client.query('SELECT jobagentid FROM pgagent.pga_job WHERE jobid = $1', [jobid])
+      ).rows;
       // The agent cannot reconnect, so it cannot hear the notification: only the stored request can reach it.
       await allowConnections(false);
       await client.query('SELECT pg_terminate_backend($1)', [jobagentid]);
-      expect((await client.query('SELECT pgagent.stop($1::int4) AS asked', [jobid])).rows[0].asked).toBe(true);
+      expect((await client.query('SELECT pgagent.stop($1::int4) AS asked', [jobid])).rows[0].asked).toBe(
+        true,
+      );
       await allowConnections(true);
       const [run] = await waitForRuns(db, jobid, 1, 60_000);
       expect(run.jlgstatus).toBe('d');
@@ -162,7 +209,10 @@ describe('pgagent.stop', () => {
 
   test('a batch step stopped by name: d, its process group gone', async () => {
     const pidFile = path.join(tmp, 'stop.pid');
-    const jobid = await createJob(db, { name: 'batch to stop', steps: [{ kind: 'b', code: `echo $$ > ${pidFile}\nsleep 600\n` }] });
+    const jobid = await createJob(db, {
+      name: 'batch to stop',
+      steps: [{ kind: 'b', code: `echo $$ > ${pidFile}\nsleep 600\n` }],
+    });
     await runNow(db, jobid);
     const pgid = await waitForGroup(pidFile);
     await waitForRunningStep(db, jobid);
@@ -170,10 +220,15 @@ describe('pgagent.stop', () => {
       const asked = Date.now();
       await db.query("SELECT pgagent.stop('batch to stop')");
       const [run] = await waitForRuns(db, jobid, 1, 30_000);
-      console.log(`pgagent.stop to run recorded 'd' (batch step): ${Date.now() - asked} ms (as polled every 100 ms)`);
+      console.log(
+        `pgagent.stop to run recorded 'd' (batch step): ${Date.now() - asked} ms (as polled every 100 ms)`,
+      );
       expect(run.jlgstatus).toBe('d');
       expect(run.steps[0].jsloutput).toMatch(/\[cancelled: stop requested by /);
-      await waitFor(() => !groupAlive(pgid), { timeoutMs: 20_000, what: `the script's process group ${pgid} to end` });
+      await waitFor(() => !groupAlive(pgid), {
+        timeoutMs: 20_000,
+        what: `the script's process group ${pgid} to end`,
+      });
     } finally {
       if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
     }
@@ -182,7 +237,9 @@ describe('pgagent.stop', () => {
 
 test('pgagent stop JOB (the status CLI): a running job is stopped, one not running is said so', async () => {
   const jobid = await createJob(db, { name: 'cli stop', steps: [{ code: 'SELECT pg_sleep(600)' }] });
-  const stop = async (): Promise<string> => (await promisify(execFile)(process.execPath, [CLI, 'stop', 'cli stop', db.conninfo], { timeout: 30_000 })).stdout;
+  const stop = async (): Promise<string> =>
+    (await promisify(execFile)(process.execPath, [CLI, 'stop', 'cli stop', db.conninfo], { timeout: 30_000 }))
+      .stdout;
   expect(await stop()).toBe(`job ${jobid} is not running: nothing to stop\n`);
   await runNow(db, jobid);
   await waitForRunningStep(db, jobid);

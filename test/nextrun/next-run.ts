@@ -15,7 +15,13 @@ export function bits(n: number, values: number[] = [], firstValue = 1): boolean[
 }
 
 export function fieldArrays(f: Fields): boolean[][] {
-  return [bits(60, f.minutes, 0), bits(24, f.hours, 0), bits(7, f.weekdays), bits(32, f.monthdays), bits(12, f.months)];
+  return [
+    bits(60, f.minutes, 0),
+    bits(24, f.hours, 0),
+    bits(7, f.weekdays),
+    bits(32, f.monthdays),
+    bits(12, f.months),
+  ];
 }
 
 /** The next run after `after` as an ISO string in UTC, or null. */
@@ -27,7 +33,14 @@ export async function nextRun(
 ): Promise<string | null> {
   const r = await client.query<{ run: Date | null }>(
     'SELECT pgagent.pga_next_schedule_after($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS run',
-    [after, opts.scheduleId ?? 0, opts.start ?? '2000-01-01 00:00Z', opts.end ?? null, ...fieldArrays(f), opts.zone === undefined ? 'UTC' : opts.zone],
+    [
+      after,
+      opts.scheduleId ?? 0,
+      opts.start ?? '2000-01-01 00:00Z',
+      opts.end ?? null,
+      ...fieldArrays(f),
+      opts.zone === undefined ? 'UTC' : opts.zone,
+    ],
   );
   return r.rows[0].run && r.rows[0].run.toISOString();
 }

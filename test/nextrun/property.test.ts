@@ -2,7 +2,13 @@
 // seeded schedules in UTC and two DST zones. A failure prints the seed; replay it with
 // PGAGENT_NEXTRUN_SEED=<seed> (and PGAGENT_NEXTRUN_CASES=<n> for another size).
 import type { Client } from 'pg';
-import { corpusSeed, generateCorpus, ScheduleCase, sqlNextRuns, storeExceptions } from '../../scripts/schedule-corpus';
+import {
+  corpusSeed,
+  generateCorpus,
+  ScheduleCase,
+  sqlNextRuns,
+  storeExceptions,
+} from '../../scripts/schedule-corpus';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
 import { ReferenceRun, referenceNextRun } from '../helpers/schedule-reference';
 
@@ -23,10 +29,18 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const iso = (ms: number | null | undefined | 'horizon') => (typeof ms === 'number' ? new Date(ms).toISOString() : ms);
+const iso = (ms: number | null | undefined | 'horizon') =>
+  typeof ms === 'number' ? new Date(ms).toISOString() : ms;
 
 function describeCase(c: ScheduleCase, expected: ReferenceRun, actual: number | null | undefined) {
-  return { ...c, after: iso(c.after), start: iso(c.start), end: iso(c.end), expected: iso(expected), actual: iso(actual) };
+  return {
+    ...c,
+    after: iso(c.after),
+    start: iso(c.start),
+    end: iso(c.end),
+    expected: iso(expected),
+    actual: iso(actual),
+  };
 }
 
 async function compare(cases: ScheduleCase[]) {
@@ -36,10 +50,14 @@ async function compare(cases: ScheduleCase[]) {
   for (const c of cases) {
     const expected = referenceNextRun(c);
     const actual = runs.get(c.id);
-    if (expected === 'horizon' ? actual !== null : expected !== actual) mismatches.push(describeCase(c, expected, actual));
+    if (expected === 'horizon' ? actual !== null : expected !== actual)
+      mismatches.push(describeCase(c, expected, actual));
     seen[expected === 'horizon' ? 'horizon' : expected === null ? 'none' : 'runs']++;
   }
-  expect({ mismatches: mismatches.length, first: mismatches.slice(0, 3) }).toEqual({ mismatches: 0, first: [] });
+  expect({ mismatches: mismatches.length, first: mismatches.slice(0, 3) }).toEqual({
+    mismatches: 0,
+    first: [],
+  });
   return seen;
 }
 

@@ -38,7 +38,9 @@ describe("pgAgent 4.2's wrong answers", () => {
     expect(await nextRun(client, '2025-03-01 00:00Z', f)).toBe('2028-02-29T12:00:00.000Z');
     expect(await nextRun(client, '2096-03-01 00:00Z', f)).toBe('2104-02-29T12:00:00.000Z');
     // Feb 29 on a Monday: 2016, then 2044
-    expect(await nextRun(client, '2016-03-01 00:00Z', { ...f, weekdays: [2] })).toBe('2044-02-29T12:00:00.000Z');
+    expect(await nextRun(client, '2016-03-01 00:00Z', { ...f, weekdays: [2] })).toBe(
+      '2044-02-29T12:00:00.000Z',
+    );
   });
 
   test('the last day of the month combines with other days', async () => {
@@ -52,13 +54,19 @@ describe("pgAgent 4.2's wrong answers", () => {
   test('with everything a wildcard the next whole minute is due', async () => {
     expect(await nextRun(client, '2024-05-05 10:00:00Z', {})).toBe('2024-05-05T10:01:00.000Z');
     expect(await nextRun(client, '2024-05-05 10:00:30Z', {})).toBe('2024-05-05T10:01:00.000Z');
-    expect(await nextRun(client, '2024-05-05 10:00:30Z', {}, { start: '2024-05-05 10:05:00Z' })).toBe('2024-05-05T10:05:00.000Z');
-    expect(await nextRun(client, '2024-05-05 10:00:30Z', {}, { start: '2024-05-05 10:05:01Z' })).toBe('2024-05-05T10:06:00.000Z');
+    expect(await nextRun(client, '2024-05-05 10:00:30Z', {}, { start: '2024-05-05 10:05:00Z' })).toBe(
+      '2024-05-05T10:05:00.000Z',
+    );
+    expect(await nextRun(client, '2024-05-05 10:00:30Z', {}, { start: '2024-05-05 10:05:01Z' })).toBe(
+      '2024-05-05T10:06:00.000Z',
+    );
   });
 
   test('a schedule that can never run again returns NULL, end or no end', async () => {
     expect(await nextRun(client, '2024-05-05 10:00Z', {}, { end: '2024-05-05 10:00:59Z' })).toBeNull();
-    expect(await nextRun(client, '2024-05-05 10:00Z', { monthdays: [31], months: [2] }, { end: null })).toBeNull();
+    expect(
+      await nextRun(client, '2024-05-05 10:00Z', { monthdays: [31], months: [2] }, { end: null }),
+    ).toBeNull();
   });
 });
 
@@ -85,15 +93,23 @@ describe('exceptions', () => {
   });
 
   test('exceptions are compared in the schedule time zone', async () => {
-    const job = await client.query<{ jobid: number }>("INSERT INTO pgagent.pga_job (jobjclid, jobname) VALUES (1, 'zoned') RETURNING jobid");
+    const job = await client.query<{ jobid: number }>(
+      "INSERT INTO pgagent.pga_job (jobjclid, jobname) VALUES (1, 'zoned') RETURNING jobid",
+    );
     const schedule = await client.query<{ jscid: number }>(
       "INSERT INTO pgagent.pga_schedule (jscjobid, jscname) VALUES ($1, 'daily') RETURNING jscid",
       [job.rows[0].jobid],
     );
-    await client.query("INSERT INTO pgagent.pga_exception (jexscid, jexdate, jextime) VALUES ($1, '2024-05-06', '00:30')", [schedule.rows[0].jscid]);
+    await client.query(
+      "INSERT INTO pgagent.pga_exception (jexscid, jexdate, jextime) VALUES ($1, '2024-05-06', '00:30')",
+      [schedule.rows[0].jscid],
+    );
     // 00:30 in Berlin on the 6th is 22:30 UTC on the 5th
     const f = { minutes: [30], hours: [0] };
-    const run = await nextRun(client, '2024-05-05 12:00Z', f, { zone: 'Europe/Berlin', scheduleId: schedule.rows[0].jscid });
+    const run = await nextRun(client, '2024-05-05 12:00Z', f, {
+      zone: 'Europe/Berlin',
+      scheduleId: schedule.rows[0].jscid,
+    });
     expect(run).toBe('2024-05-06T22:30:00.000Z');
   });
 });
@@ -101,13 +117,17 @@ describe('exceptions', () => {
 describe('DST rules', () => {
   test('Berlin spring-forward: a skipped minute runs once, when the gap ends', async () => {
     const zone = 'Europe/Berlin'; // 2024-03-31 02:00 CET becomes 03:00 CEST (01:00 UTC)
-    expect(await nextRun(client, '2024-03-30 12:00Z', { minutes: [30], hours: [2] }, { zone })).toBe('2024-03-31T01:00:00.000Z');
+    expect(await nextRun(client, '2024-03-30 12:00Z', { minutes: [30], hours: [2] }, { zone })).toBe(
+      '2024-03-31T01:00:00.000Z',
+    );
     // every minute of the skipped hour: once at 03:00, then the next day
     const gapHour = { hours: [2] };
     expect(await nextRun(client, '2024-03-30 12:00Z', gapHour, { zone })).toBe('2024-03-31T01:00:00.000Z');
     expect(await nextRun(client, '2024-03-31 01:00Z', gapHour, { zone })).toBe('2024-04-01T00:00:00.000Z');
     // 03:00 itself and a skipped minute share that run
-    expect(await nextRun(client, '2024-03-31 01:00Z', { minutes: [0, 30], hours: [2, 3] }, { zone })).toBe('2024-03-31T01:30:00.000Z');
+    expect(await nextRun(client, '2024-03-31 01:00Z', { minutes: [0, 30], hours: [2, 3] }, { zone })).toBe(
+      '2024-03-31T01:30:00.000Z',
+    );
   });
 
   test('Berlin fall-back: a repeated minute runs once, at its first occurrence', async () => {
@@ -121,9 +141,15 @@ describe('DST rules', () => {
 
   test('New York, both changes', async () => {
     const zone = 'America/New_York'; // 2024-03-10 02:00 EST -> 03:00 EDT; 2024-11-03 02:00 EDT -> 01:00 EST
-    expect(await nextRun(client, '2024-03-09 12:00Z', { minutes: [30], hours: [2] }, { zone })).toBe('2024-03-10T07:00:00.000Z');
-    expect(await nextRun(client, '2024-11-02 12:00Z', { minutes: [30], hours: [1] }, { zone })).toBe('2024-11-03T05:30:00.000Z');
-    expect(await nextRun(client, '2024-11-03 05:30Z', { minutes: [30], hours: [1] }, { zone })).toBe('2024-11-04T06:30:00.000Z');
+    expect(await nextRun(client, '2024-03-09 12:00Z', { minutes: [30], hours: [2] }, { zone })).toBe(
+      '2024-03-10T07:00:00.000Z',
+    );
+    expect(await nextRun(client, '2024-11-02 12:00Z', { minutes: [30], hours: [1] }, { zone })).toBe(
+      '2024-11-03T05:30:00.000Z',
+    );
+    expect(await nextRun(client, '2024-11-03 05:30Z', { minutes: [30], hours: [1] }, { zone })).toBe(
+      '2024-11-04T06:30:00.000Z',
+    );
   });
 });
 
@@ -148,20 +174,35 @@ describe('any input, no error and no endless loop', () => {
     const instants = ['-infinity', 'infinity', '4713-01-01 00:00Z BC', '294276-12-31 23:59Z', null];
     for (const after of instants) {
       for (const bound of instants) {
-        await client.query('SELECT pgagent.pga_next_schedule_after($1, 0, $2, $3, $4, $5, $6, $7, $8, $9)', [after, bound, bound, m, h, w, d, mo, 'UTC']);
+        await client.query('SELECT pgagent.pga_next_schedule_after($1, 0, $2, $3, $4, $5, $6, $7, $8, $9)', [
+          after,
+          bound,
+          bound,
+          m,
+          h,
+          w,
+          d,
+          mo,
+          'UTC',
+        ]);
       }
     }
   });
 
   test('the 4.2 signature in the job trigger: an impossible schedule leaves jobnextrun NULL', async () => {
-    const job = await client.query<{ jobid: number }>("INSERT INTO pgagent.pga_job (jobjclid, jobname) VALUES (1, 'feb 30') RETURNING jobid");
+    const job = await client.query<{ jobid: number }>(
+      "INSERT INTO pgagent.pga_job (jobjclid, jobname) VALUES (1, 'feb 30') RETURNING jobid",
+    );
     const [m, h, w, d, mo] = fieldArrays({ monthdays: [30], months: [2] });
     await client.query(
       `INSERT INTO pgagent.pga_schedule (jscjobid, jscname, jscminutes, jschours, jscweekdays, jscmonthdays, jscmonths)
        VALUES ($1, 'never', $2, $3, $4, $5, $6)`,
       [job.rows[0].jobid, m, h, w, d, mo],
     );
-    const r = await client.query('UPDATE pgagent.pga_job SET jobnextrun = NULL WHERE jobid = $1 RETURNING jobnextrun', [job.rows[0].jobid]);
+    const r = await client.query(
+      'UPDATE pgagent.pga_job SET jobnextrun = NULL WHERE jobid = $1 RETURNING jobnextrun',
+      [job.rows[0].jobid],
+    );
     expect(r.rows[0].jobnextrun).toBeNull();
   });
 });

@@ -19,7 +19,9 @@ async function zone(client: Client): Promise<string> {
 
 /** A job with one schedule at 09:00 every day; returns its id. */
 async function dailyNineJob(client: Client): Promise<number> {
-  const job = await client.query<{ jobid: number }>("INSERT INTO pgagent.pga_job (jobjclid, jobname) VALUES (1, 'nine') RETURNING jobid");
+  const job = await client.query<{ jobid: number }>(
+    "INSERT INTO pgagent.pga_job (jobjclid, jobname) VALUES (1, 'nine') RETURNING jobid",
+  );
   await client.query(
     `INSERT INTO pgagent.pga_schedule (jscjobid, jscname, jscminutes, jschours, jscweekdays, jscmonthdays, jscmonths)
      VALUES ($1, 'nine', $2, $3, $4, $5, $6)`,
@@ -29,13 +31,18 @@ async function dailyNineJob(client: Client): Promise<number> {
 }
 
 async function nextRunOf(client: Client, jobid: number): Promise<Date> {
-  const r = await client.query<{ jobnextrun: Date }>('UPDATE pgagent.pga_job SET jobnextrun = NULL WHERE jobid = $1 RETURNING jobnextrun', [jobid]);
+  const r = await client.query<{ jobnextrun: Date }>(
+    'UPDATE pgagent.pga_job SET jobnextrun = NULL WHERE jobid = $1 RETURNING jobnextrun',
+    [jobid],
+  );
   return r.rows[0].jobnextrun;
 }
 
 /** The wall-clock hour of an instant in a zone. */
 function hourIn(instant: Date, timeZone: string): number {
-  return Number(new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23' }).format(instant));
+  return Number(
+    new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23' }).format(instant),
+  );
 }
 
 test("without a setting, the database's TimeZone, else the server's configured zone", async () => {
@@ -50,16 +57,24 @@ test("without a setting, the database's TimeZone, else the server's configured z
   }
 });
 
-test("a numeric TimeZone counts hours east of UTC, as SET TimeZone does (AT TIME ZONE would count them west)", async () => {
+test('a numeric TimeZone counts hours east of UTC, as SET TimeZone does (AT TIME ZONE would count them west)', async () => {
   const client = await db.connect();
   try {
     const jobid = await dailyNineJob(client);
-    for (const [setting, shown] of [["'-7'", '<-07>+07'], ["'5.5'", '<+05:30>-05:30'], ["INTERVAL '-03:45' HOUR TO MINUTE", '<-03:45>+03:45'], ["'-07:00'", '-07:00']]) {
+    for (const [setting, shown] of [
+      ["'-7'", '<-07>+07'],
+      ["'5.5'", '<+05:30>-05:30'],
+      ["INTERVAL '-03:45' HOUR TO MINUTE", '<-03:45>+03:45'],
+      ["'-07:00'", '-07:00'],
+    ]) {
       await client.query(`ALTER DATABASE ${db.name} SET TIME ZONE ${setting}`);
       expect(await zone(client)).toBe(shown);
       await nextRunOf(client, jobid);
       // A new session has the database's TimeZone: there the 09:00 schedule says 09:00.
-      const local = await db.query<{ at: string }>("SELECT to_char(jobnextrun, 'HH24:MI') AS at FROM pgagent.pga_job WHERE jobid = $1", [jobid]);
+      const local = await db.query<{ at: string }>(
+        "SELECT to_char(jobnextrun, 'HH24:MI') AS at FROM pgagent.pga_job WHERE jobid = $1",
+        [jobid],
+      );
       expect([setting, local[0].at]).toEqual([setting, '09:00']);
     }
   } finally {

@@ -38,7 +38,9 @@ describe('on the shared cluster', () => {
     receiver = await startReceiver();
     port = await freePort();
     startAgent(db.conninfo, ['--http', String(port), '--notify-webhook', receiver.url.href]);
-    await waitFor(async () => (await get(`http://127.0.0.1:${port}/readyz`)).status === 200, { what: 'the agent to be ready' });
+    await waitFor(async () => (await get(`http://127.0.0.1:${port}/readyz`)).status === 200, {
+      what: 'the agent to be ready',
+    });
   });
   afterAll(async () => {
     await receiver?.close();
@@ -58,10 +60,15 @@ describe('on the shared cluster', () => {
     expect(posted.output).toContain('no_such_table');
     const metrics = await get(`http://127.0.0.1:${port}/metrics`);
     expect(metrics.status).toBe(200);
-    for (const line of metrics.body.split('\n')) if (line && !line.startsWith('#')) expect(line).toMatch(SAMPLE);
-    await waitFor(async () => metric((await get(`http://127.0.0.1:${port}/metrics`)).body, 'pgagent_runs_total{status="s"}') >= 1, {
-      what: 'the success to be counted',
-    });
+    for (const line of metrics.body.split('\n'))
+      if (line && !line.startsWith('#')) expect(line).toMatch(SAMPLE);
+    await waitFor(
+      async () =>
+        metric((await get(`http://127.0.0.1:${port}/metrics`)).body, 'pgagent_runs_total{status="s"}') >= 1,
+      {
+        what: 'the success to be counted',
+      },
+    );
     const text = (await get(`http://127.0.0.1:${port}/metrics`)).body;
     expect(metric(text, 'pgagent_runs_total{status="f"}')).toBe(1);
     expect(metric(text, 'pgagent_steps_total{kind="s",status="f"}')).toBe(1);
@@ -96,7 +103,9 @@ describe('on a cluster of its own', () => {
     const ready = `http://127.0.0.1:${port}/readyz`;
     await waitFor(async () => (await get(ready)).status === 200, { what: 'ready' });
     cluster.stop('fast');
-    await waitFor(async () => (await get(ready)).status === 503, { what: 'not ready while the server is down' });
+    await waitFor(async () => (await get(ready)).status === 503, {
+      what: 'not ready while the server is down',
+    });
     expect((await get(ready)).body).toMatch(/connect|server/);
     expect((await get(`http://127.0.0.1:${port}/livez`)).status).toBe(200);
     cluster.start();
@@ -105,7 +114,7 @@ describe('on a cluster of its own', () => {
 
   test('history retention is applied by the agents, each run removed once', async () => {
     cluster.psql("ALTER DATABASE ops SET pgagent.history_retention = '1 day'");
-    cluster.psql("ALTER DATABASE ops SET pgagent.history_keep_per_job = 2");
+    cluster.psql('ALTER DATABASE ops SET pgagent.history_keep_per_job = 2');
     const c = new Client(cluster.clientConfig('ops'));
     await c.connect();
     try {
@@ -119,11 +128,20 @@ describe('on a cluster of its own', () => {
       );
       const a = startAgent(cluster.conninfo('ops'), ['--history-interval', '1']);
       const b = startAgent(cluster.conninfo('ops'), ['--history-interval', '1']);
-      const left = async (): Promise<number> => Number((await c.query('SELECT count(*) AS n FROM pgagent.pga_joblog')).rows[0].n);
-      await waitFor(async () => (await left()) === 2, { timeoutMs: 60_000, what: 'the old runs to be purged' });
+      const left = async (): Promise<number> =>
+        Number((await c.query('SELECT count(*) AS n FROM pgagent.pga_joblog')).rows[0].n);
+      await waitFor(async () => (await left()) === 2, {
+        timeoutMs: 60_000,
+        what: 'the old runs to be purged',
+      });
       const removed = (log: string): number =>
-        [...log.matchAll(/history retention: removed (\d+) old run/g)].reduce((sum, m) => sum + Number(m[1]), 0);
-      await waitFor(() => removed(a.log) + removed(b.log) === 2498, { what: 'both agents to have logged what they removed' });
+        [...log.matchAll(/history retention: removed (\d+) old run/g)].reduce(
+          (sum, m) => sum + Number(m[1]),
+          0,
+        );
+      await waitFor(() => removed(a.log) + removed(b.log) === 2498, {
+        what: 'both agents to have logged what they removed',
+      });
     } finally {
       await c.end();
     }

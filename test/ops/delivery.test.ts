@@ -40,7 +40,12 @@ test('a dead receiver neither blocks push() nor lets the queue grow past its cap
   await receiver.close();
   const dead = receiver.url;
   receiver = await startReceiver();
-  const queue = new DeliveryQueue<string>('test', (b, s) => postJson(dead, b, 5000, s), { ...fast, attempts: 1000 }, logger);
+  const queue = new DeliveryQueue<string>(
+    'test',
+    (b, s) => postJson(dead, b, 5000, s),
+    { ...fast, attempts: 1000 },
+    logger,
+  );
   const started = process.hrtime.bigint();
   for (let i = 0; i < 10000; i++) queue.push(`{"run":${i}}`);
   const pushMs = Number(process.hrtime.bigint() - started) / 1e6;
@@ -71,7 +76,9 @@ test('--notify-command gets the JSON on its standard input; a failing command is
     const signal = new AbortController().signal;
     await runWithStdin(`cat > '${out}'`, '{"run":7}', 5000, signal);
     expect(fs.readFileSync(out, 'utf8')).toBe('{"run":7}');
-    await expect(runWithStdin('echo nope >&2; exit 3', '{}', 5000, signal)).rejects.toThrow('exited with status 3: nope');
+    await expect(runWithStdin('echo nope >&2; exit 3', '{}', 5000, signal)).rejects.toThrow(
+      'exited with status 3: nope',
+    );
     await expect(runWithStdin('sleep 30', '{}', 200, signal)).rejects.toThrow('did not finish within 0.2 s');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -25,15 +25,31 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 async function runsOf(jobid: number): Promise<number> {
-  return Number((await db.query("SELECT count(*) AS n FROM pgagent.pga_joblog WHERE jlgjobid = $1 AND jlgstatus <> 'r'", [jobid]))[0].n);
+  return Number(
+    (
+      await db.query(
+        "SELECT count(*) AS n FROM pgagent.pga_joblog WHERE jlgjobid = $1 AND jlgstatus <> 'r'",
+        [jobid],
+      )
+    )[0].n,
+  );
 }
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  okJob = Number((await db.query("SELECT pgagent.schedule('nightly vacuum', '0 3 * * *', 'SELECT 1') AS id"))[0].id);
-  badJob = Number((await db.query("SELECT pgagent.schedule('broken', '*/5 * * * *', 'SELECT * FROM no_such_table') AS id"))[0].id);
+  okJob = Number(
+    (await db.query("SELECT pgagent.schedule('nightly vacuum', '0 3 * * *', 'SELECT 1') AS id"))[0].id,
+  );
+  badJob = Number(
+    (
+      await db.query("SELECT pgagent.schedule('broken', '*/5 * * * *', 'SELECT * FROM no_such_table') AS id")
+    )[0].id,
+  );
   startAgent(db.conninfo);
-  await waitFor(async () => Number((await db.query('SELECT count(*) AS n FROM pgagent.pga_jobagent'))[0].n) === 1, { what: 'the agent to register' });
+  await waitFor(
+    async () => Number((await db.query('SELECT count(*) AS n FROM pgagent.pga_jobagent'))[0].n) === 1,
+    { what: 'the agent to register' },
+  );
 });
 afterAll(async () => {
   await stopAllAgents();
@@ -43,7 +59,9 @@ afterAll(async () => {
 test('run makes a job due and the agent runs it; by id and by name', async () => {
   expect(await cli('run', String(okJob))).toMatchObject({ code: 0, stdout: `job ${okJob} is due now\n` });
   expect((await cli('run', 'broken')).code).toBe(0);
-  await waitFor(async () => (await runsOf(okJob)) === 1 && (await runsOf(badJob)) === 1, { what: 'both runs to end' });
+  await waitFor(async () => (await runsOf(okJob)) === 1 && (await runsOf(badJob)) === 1, {
+    what: 'both runs to end',
+  });
 });
 
 test('jobs lists every job with its cron schedule and last status', async () => {
@@ -80,10 +98,15 @@ test('history and explain, as text and as JSON', async () => {
 });
 
 test('errors: unknown job, missing argument, bad option, unreachable server', async () => {
-  expect(await cli('history', 'no such job')).toMatchObject({ code: 1, stderr: 'pgagent: no job named "no such job" (SQLSTATE P0002)\n' });
+  expect(await cli('history', 'no such job')).toMatchObject({
+    code: 1,
+    stderr: 'pgagent: no job named "no such job" (SQLSTATE P0002)\n',
+  });
   expect((await cli('explain')).code).toBe(2);
   expect((await cli('jobs', '--limit', 'x')).stderr).toContain('--limit must be a whole number');
-  const down = await run(process.execPath, [CLI, 'status', 'host=/nonexistent port=1 dbname=x'], { timeout: 30000 }).catch((e) => e);
+  const down = await run(process.execPath, [CLI, 'status', 'host=/nonexistent port=1 dbname=x'], {
+    timeout: 30000,
+  }).catch((e) => e);
   expect(down.code).toBe(1);
   expect(down.stderr).toMatch(/^pgagent: /);
 });

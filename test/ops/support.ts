@@ -11,7 +11,14 @@ export interface MemoryLogger extends Logger {
 export function memoryLogger(): MemoryLogger {
   const lines: string[] = [];
   const add = (level: string) => (msg: string) => void lines.push(`${level} ${msg}`);
-  return { lines, error: add('ERROR'), warn: add('WARNING'), debug: add('DEBUG'), reopen: () => true, close: async () => {} };
+  return {
+    lines,
+    error: add('ERROR'),
+    warn: add('WARNING'),
+    debug: add('DEBUG'),
+    reopen: () => true,
+    close: async () => {},
+  };
 }
 
 export interface Receiver {

@@ -8,7 +8,17 @@ import { prng } from '../../scripts/schedule-corpus';
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-const MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly', '@Daily', '@HOURLY'];
+const MACROS = [
+  '@yearly',
+  '@annually',
+  '@monthly',
+  '@weekly',
+  '@daily',
+  '@midnight',
+  '@hourly',
+  '@Daily',
+  '@HOURLY',
+];
 
 export interface CronCase {
   id: number;
@@ -75,23 +85,33 @@ function field(d: Dice, f: Field, star: number): string {
 /** One way of breaking a field. */
 function broken(d: Dice, f: Field): string {
   switch (d.int(0, 7)) {
-    case 0: return String(f.high + d.int(1, 40));
-    case 1: return `*/${d.pick([0, f.high + 1, f.high + 7])}`;
-    case 2: return `${f.high}-${f.low}`; // backwards
-    case 3: return `${value(d, f)}/${d.int(1, 9)}`; // a step on a lone value
-    case 4: return `${value(d, f)},`; // empty item
-    case 5: return `${value(d, f)}x`;
-    case 6: return d.pick(['$', '1,$', '?', 'L', '*-5', '5-']);
-    default: return f.names ? 'foo' : 'jan';
+    case 0:
+      return String(f.high + d.int(1, 40));
+    case 1:
+      return `*/${d.pick([0, f.high + 1, f.high + 7])}`;
+    case 2:
+      return `${f.high}-${f.low}`; // backwards
+    case 3:
+      return `${value(d, f)}/${d.int(1, 9)}`; // a step on a lone value
+    case 4:
+      return `${value(d, f)},`; // empty item
+    case 5:
+      return `${value(d, f)}x`;
+    case 6:
+      return d.pick(['$', '1,$', '?', 'L', '*-5', '5-']);
+    default:
+      return f.names ? 'foo' : 'jan';
   }
 }
 
 function expression(d: Dice): string {
   if (d.chance(0.04)) return d.pick(MACROS);
-  if (d.chance(0.02)) return d.pick(['@reboot', '@restart', '30 seconds', '1 second', '59seconds', '@every', '@yearly 1']);
+  if (d.chance(0.02))
+    return d.pick(['@reboot', '@restart', '30 seconds', '1 second', '59seconds', '@every', '@yearly 1']);
   // Days that no chosen month has: such a job never runs (with `*` weekdays; a restricted
   // weekday would OR in its own days).
-  if (d.chance(0.01)) return `${field(d, MINUTE, 0)} ${field(d, HOUR, 0)} ${d.pick(['30', '31', '30,31'])} ${d.pick(['2', 'feb', 'Feb'])} *`;
+  if (d.chance(0.01))
+    return `${field(d, MINUTE, 0)} ${field(d, HOUR, 0)} ${d.pick(['30', '31', '30,31'])} ${d.pick(['2', 'feb', 'Feb'])} *`;
   const fields = [
     field(d, MINUTE, 0.05),
     field(d, HOUR, 0.25),

@@ -59,7 +59,8 @@ function refusalOf(message: string): CronRefusal | string {
   if (field) return field[1];
   if (/cannot be scheduled: pgagent runs jobs on whole minutes/.test(message)) return 'seconds';
   if (/cannot be scheduled: .*when the server starts/.test(message)) return 'reboot';
-  if (/^cron expression .*(fields; it needs 5|unknown macro)|^cron expression is empty/.test(message)) return 'expression';
+  if (/^cron expression .*(fields; it needs 5|unknown macro)|^cron expression is empty/.test(message))
+    return 'expression';
   return message;
 }
 
@@ -91,7 +92,10 @@ async function sqlAnswers(cases: CronCase[]): Promise<Row[]> {
   await client.query('BEGIN');
   try {
     const r = await client.query<Row>('SELECT * FROM pg_temp.cron_cases($1, $2, $3, $4)', [
-      cases.map((c) => c.expression), cases.map((c) => c.zone), cases.map((c) => new Date(c.after)), RUNS,
+      cases.map((c) => c.expression),
+      cases.map((c) => c.zone),
+      cases.map((c) => new Date(c.after)),
+      RUNS,
     ]);
     return r.rows;
   } finally {
@@ -102,7 +106,8 @@ async function sqlAnswers(cases: CronCase[]): Promise<Row[]> {
 test(`${CASES} generated cron expressions run as Vixie cron's rules say (seed ${seed}; replay with PGAGENT_CRON_SEED=${seed})`, async () => {
   const cases = generateCronCorpus(seed, CASES, ZONES);
   const rows: Row[] = [];
-  for (let k = 0; k < cases.length; k += 500) rows.push(...(await sqlAnswers(cases.slice(k, k + 500))).map((r) => ({ ...r, i: r.i + k })));
+  for (let k = 0; k < cases.length; k += 500)
+    rows.push(...(await sqlAnswers(cases.slice(k, k + 500))).map((r) => ({ ...r, i: r.i + k })));
   const mismatches: unknown[] = [];
   const seen = { runs: 0, refused: 0, never: 0, split: 0, roundTrips: 0 };
   // The edges converters get wrong, among the compared (accepted) expressions.
@@ -114,7 +119,12 @@ test(`${CASES} generated cron expressions run as Vixie cron's rules say (seed ${
     if ('refused' in reading) {
       seen.refused++;
       const actual = row.error === null ? 'accepted' : refusalOf(row.error);
-      if (actual !== reading.refused) mismatches.push({ ...show, expected: `refused (${reading.refused})`, actual: row.error ?? 'accepted' });
+      if (actual !== reading.refused)
+        mismatches.push({
+          ...show,
+          expected: `refused (${reading.refused})`,
+          actual: row.error ?? 'accepted',
+        });
       continue;
     }
     if (row.error !== null) {
@@ -125,11 +135,18 @@ test(`${CASES} generated cron expressions run as Vixie cron's rules say (seed ${
     const actual = (row.runs ?? []).map((d) => d.toISOString());
     // The reference looks 45 years ahead; runs beyond that it cannot confirm, so only its
     // runs are compared when it found fewer than asked for (and none may be missing).
-    const agree = expected.length === RUNS ? actual.join() === expected.join() : actual.slice(0, expected.length).join() === expected.join()
-      && actual.slice(expected.length).every((t) => Date.parse(t) > c.after + 45 * 365 * 24 * 3600_000);
+    const agree =
+      expected.length === RUNS
+        ? actual.join() === expected.join()
+        : actual.slice(0, expected.length).join() === expected.join() &&
+          actual.slice(expected.length).every((t) => Date.parse(t) > c.after + 45 * 365 * 24 * 3600_000);
     if (!agree) mismatches.push({ ...show, expected, actual });
     if (row.round_trip_failures !== 0 || row.inexpressible !== 0) {
-      mismatches.push({ ...show, roundTripFailures: row.round_trip_failures, inexpressible: row.inexpressible });
+      mismatches.push({
+        ...show,
+        roundTripFailures: row.round_trip_failures,
+        inexpressible: row.inexpressible,
+      });
     }
     seen[expected.length === 0 ? 'never' : 'runs']++;
     const fields = c.expression.trim().split(/\s+/);
@@ -142,7 +159,11 @@ test(`${CASES} generated cron expressions run as Vixie cron's rules say (seed ${
     if (!reading.entry.domStar && !reading.entry.dowStar) seen.split++;
     seen.roundTrips++;
   }
-  expect({ seed, mismatches: mismatches.length, first: mismatches.slice(0, 3) }).toEqual({ seed, mismatches: 0, first: [] });
+  expect({ seed, mismatches: mismatches.length, first: mismatches.slice(0, 3) }).toEqual({
+    seed,
+    mismatches: 0,
+    first: [],
+  });
   // The corpus must exercise every outcome, or the comparison proves little.
   expect(seen.runs).toBeGreaterThan(CASES / 2);
   expect(seen.refused).toBeGreaterThan(CASES / 20);

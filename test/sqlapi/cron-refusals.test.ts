@@ -40,14 +40,23 @@ test.each([
   ['1,,2 * * * *', 'minute field: empty item in list "1,,2"'],
   ['5x * * * *', 'minute field: "5x" is not a number'],
   ['mon * * * *', 'minute field: "mon" is not a number'],
-  ['0 0 * foo *', 'month field: "foo" is not a number or a month name (jan, feb, mar, apr, may, jun, jul, aug, sep, oct, nov, dec)'],
-  ['0 0 * * funday', 'weekday field: "funday" is not a number or a weekday name (sun, mon, tue, wed, thu, fri, sat)'],
+  [
+    '0 0 * foo *',
+    'month field: "foo" is not a number or a month name (jan, feb, mar, apr, may, jun, jul, aug, sep, oct, nov, dec)',
+  ],
+  [
+    '0 0 * * funday',
+    'weekday field: "funday" is not a number or a weekday name (sun, mon, tue, wed, thu, fri, sat)',
+  ],
   ['0 0 L * *', 'day-of-month field: "L" is not a number'],
   ['0 0 ? * *', 'day-of-month field: "?" is not a value, a range or a step'],
   ['*-5 * * * *', 'minute field: "*-5" is not a value, a range or a step'],
   ['0 0 1,$ * *', 'day-of-month field: $ (the last day of the month) must stand alone, not in "1,$"'],
   ['$ * * * *', 'minute field: "$" is not a value, a range or a step'],
-  ['0 0 * * *  *', 'cron expression "0 0 * * *  *" has 6 fields; it needs 5: minute hour day-of-month month weekday'],
+  [
+    '0 0 * * *  *',
+    'cron expression "0 0 * * *  *" has 6 fields; it needs 5: minute hour day-of-month month weekday',
+  ],
   ['0 0 * *', 'cron expression "0 0 * *" has 4 fields; it needs 5: minute hour day-of-month month weekday'],
   ['   ', 'cron expression is empty'],
 ])('%j: %s', async (expression, message) => {
@@ -58,7 +67,11 @@ test.each([
   ['5/10 * * * *', 'minute field: a step needs a range or * ("5/10")', 'Write 5-59/10 or */10.'],
   ['50-10 * * * *', 'minute field: range 50-10 goes backwards', 'Write it as two ranges, e.g. 50-59,0-10.'],
   ['0 0 * * fri-sun', 'weekday field: range fri-sun goes backwards', 'Sunday is 7 too: write fri-7.'],
-  ['@every', 'cron expression "@every": unknown macro', 'The macros are @yearly, @annually, @monthly, @weekly, @daily, @midnight and @hourly.'],
+  [
+    '@every',
+    'cron expression "@every": unknown macro',
+    'The macros are @yearly, @annually, @monthly, @weekly, @daily, @midnight and @hourly.',
+  ],
 ])('%j: %s, with a hint', async (expression, message, hint) => {
   expect(await refusal(expression)).toEqual({ message, hint });
 });

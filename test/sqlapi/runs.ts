@@ -10,7 +10,13 @@ export interface StepRun {
 }
 
 /** A run of the job that started at `start` (and took a minute unless still running); returns its id. */
-export async function recordRun(client: Client, jobid: number, status: string, start: string, steps: StepRun[] = []): Promise<number> {
+export async function recordRun(
+  client: Client,
+  jobid: number,
+  status: string,
+  start: string,
+  steps: StepRun[] = [],
+): Promise<number> {
   const r = await client.query(
     `INSERT INTO pgagent.pga_joblog (jlgjobid, jlgstatus, jlgstart, jlgduration)
      VALUES ($1, $2::char, $3, CASE WHEN $2::char = 'r' THEN NULL ELSE interval '1 minute' END) RETURNING jlgid`,
@@ -35,7 +41,10 @@ export async function registerAgent(client: Client, pid: number, station: string
 /** The agent's claim: the job must be due (the claim guard), then jobagentid is set. */
 export async function claim(client: Client, jobid: number, pid: number): Promise<void> {
   await client.query('UPDATE pgagent.pga_job SET jobnextrun = now() WHERE jobid = $1', [jobid]);
-  const r = await client.query('UPDATE pgagent.pga_job SET jobagentid = $2, joblastrun = now() WHERE jobid = $1 AND jobagentid IS NULL', [jobid, pid]);
+  const r = await client.query(
+    'UPDATE pgagent.pga_job SET jobagentid = $2, joblastrun = now() WHERE jobid = $1 AND jobagentid IS NULL',
+    [jobid, pid],
+  );
   if (r.rowCount !== 1) throw new Error(`job ${jobid} was not claimed`);
 }
 

@@ -21,7 +21,10 @@ function parseError(conninfo: string): string {
 describe('keyword=value strings', () => {
   test("libpq's example", () => {
     expect(parseConninfo('host=localhost port=5432 dbname=mydb connect_timeout=10')).toEqual({
-      host: 'localhost', port: '5432', dbname: 'mydb', connect_timeout: '10',
+      host: 'localhost',
+      port: '5432',
+      dbname: 'mydb',
+      connect_timeout: '10',
     });
   });
 
@@ -30,9 +33,11 @@ describe('keyword=value strings', () => {
     expect(parseConninfo('')).toEqual({});
   });
 
-  test('single quotes allow spaces and empty values; \\ escapes \' and \\', () => {
+  test("single quotes allow spaces and empty values; \\ escapes ' and \\", () => {
     expect(parseConninfo("password='a b\\'c\\\\d' options='-c x=1' dbname=''")).toEqual({
-      password: "a b'c\\d", options: '-c x=1', dbname: '',
+      password: "a b'c\\d",
+      options: '-c x=1',
+      dbname: '',
     });
   });
 
@@ -56,7 +61,12 @@ describe('keyword=value strings', () => {
   });
 
   test('error messages never include a password', () => {
-    for (const bad of ["password='s3cret", 'password=s3cret tail', 'password=s3cret tail=1', "user=u password='s3cret"]) {
+    for (const bad of [
+      "password='s3cret",
+      'password=s3cret tail',
+      'password=s3cret tail=1',
+      "user=u password='s3cret",
+    ]) {
       expect(parseError(bad)).not.toMatch(/s3cret|tail/);
     }
   });
@@ -69,20 +79,57 @@ describe('URIs', () => {
     expect(parseConninfo('postgresql://localhost:5433')).toEqual({ host: 'localhost', port: '5433' });
     expect(parseConninfo('postgresql://localhost/mydb')).toEqual({ host: 'localhost', dbname: 'mydb' });
     expect(parseConninfo('postgresql://user@localhost')).toEqual({ user: 'user', host: 'localhost' });
-    expect(parseConninfo('postgresql://user:secret@localhost')).toEqual({ user: 'user', password: 'secret', host: 'localhost' });
-    expect(parseConninfo('postgresql://other@localhost/otherdb?connect_timeout=10&application_name=myapp')).toEqual({
-      user: 'other', host: 'localhost', dbname: 'otherdb', connect_timeout: '10', application_name: 'myapp',
+    expect(parseConninfo('postgresql://user:secret@localhost')).toEqual({
+      user: 'user',
+      password: 'secret',
+      host: 'localhost',
     });
-    expect(parseConninfo('postgresql://host1:123,host2:456/somedb?target_session_attrs=any&application_name=myapp')).toEqual({
-      host: 'host1,host2', port: '123,456', dbname: 'somedb', target_session_attrs: 'any', application_name: 'myapp',
+    expect(
+      parseConninfo('postgresql://other@localhost/otherdb?connect_timeout=10&application_name=myapp'),
+    ).toEqual({
+      user: 'other',
+      host: 'localhost',
+      dbname: 'otherdb',
+      connect_timeout: '10',
+      application_name: 'myapp',
     });
-    expect(parseConninfo('postgresql:///mydb?host=localhost&port=5433')).toEqual({ dbname: 'mydb', host: 'localhost', port: '5433' });
-    expect(parseConninfo('postgresql://user@localhost:5433/mydb?options=-c%20synchronous_commit%3Doff')).toEqual({
-      user: 'user', host: 'localhost', port: '5433', dbname: 'mydb', options: '-c synchronous_commit=off',
+    expect(
+      parseConninfo(
+        'postgresql://host1:123,host2:456/somedb?target_session_attrs=any&application_name=myapp',
+      ),
+    ).toEqual({
+      host: 'host1,host2',
+      port: '123,456',
+      dbname: 'somedb',
+      target_session_attrs: 'any',
+      application_name: 'myapp',
     });
-    expect(parseConninfo('postgresql://[2001:db8::1234]/database')).toEqual({ host: '2001:db8::1234', dbname: 'database' });
-    expect(parseConninfo('postgresql:///dbname?host=/var/lib/postgresql')).toEqual({ dbname: 'dbname', host: '/var/lib/postgresql' });
-    expect(parseConninfo('postgresql://%2Fvar%2Flib%2Fpostgresql/dbname')).toEqual({ host: '/var/lib/postgresql', dbname: 'dbname' });
+    expect(parseConninfo('postgresql:///mydb?host=localhost&port=5433')).toEqual({
+      dbname: 'mydb',
+      host: 'localhost',
+      port: '5433',
+    });
+    expect(
+      parseConninfo('postgresql://user@localhost:5433/mydb?options=-c%20synchronous_commit%3Doff'),
+    ).toEqual({
+      user: 'user',
+      host: 'localhost',
+      port: '5433',
+      dbname: 'mydb',
+      options: '-c synchronous_commit=off',
+    });
+    expect(parseConninfo('postgresql://[2001:db8::1234]/database')).toEqual({
+      host: '2001:db8::1234',
+      dbname: 'database',
+    });
+    expect(parseConninfo('postgresql:///dbname?host=/var/lib/postgresql')).toEqual({
+      dbname: 'dbname',
+      host: '/var/lib/postgresql',
+    });
+    expect(parseConninfo('postgresql://%2Fvar%2Flib%2Fpostgresql/dbname')).toEqual({
+      host: '/var/lib/postgresql',
+      dbname: 'dbname',
+    });
   });
 
   test('postgres:// is the same scheme', () => {
@@ -91,16 +138,28 @@ describe('URIs', () => {
 
   test('percent-decoding of user info and database, UTF-8 included', () => {
     expect(parseConninfo('postgresql://us%40er:p%3Aw%2Fd@h/caf%C3%A9')).toEqual({
-      user: 'us@er', password: 'p:w/d', host: 'h', dbname: 'café',
+      user: 'us@er',
+      password: 'p:w/d',
+      host: 'h',
+      dbname: 'café',
     });
   });
 
   test('a password may hold ? unencoded, as user info ends at the @', () => {
-    expect(parseConninfo('postgresql://u:pa?ss@h/d')).toEqual({ user: 'u', password: 'pa?ss', host: 'h', dbname: 'd' });
+    expect(parseConninfo('postgresql://u:pa?ss@h/d')).toEqual({
+      user: 'u',
+      password: 'pa?ss',
+      host: 'h',
+      dbname: 'd',
+    });
   });
 
   test('host lists keep their positions for the ports', () => {
-    expect(parseConninfo('postgresql://[::1]:5433,h2/db')).toEqual({ host: '::1,h2', port: '5433,', dbname: 'db' });
+    expect(parseConninfo('postgresql://[::1]:5433,h2/db')).toEqual({
+      host: '::1,h2',
+      port: '5433,',
+      dbname: 'db',
+    });
     expect(parseConninfo('postgresql://h1,h2:7')).toEqual({ host: 'h1,h2', port: ',7' });
   });
 
@@ -110,17 +169,29 @@ describe('URIs', () => {
   });
 
   test('ssl=true is sslmode=require', () => {
-    expect(parseConninfo('postgresql://h/d?ssl=true')).toEqual({ host: 'h', dbname: 'd', sslmode: 'require' });
+    expect(parseConninfo('postgresql://h/d?ssl=true')).toEqual({
+      host: 'h',
+      dbname: 'd',
+      sslmode: 'require',
+    });
   });
 
   test('malformed URIs are rejected', () => {
     expect(parseError('postgresql://h/d?foo=1')).toBe('invalid URI query parameter "foo"');
-    expect(parseError('postgresql://h/d?dbname')).toBe('missing key/value separator "=" in URI query parameter "dbname"');
-    expect(parseError('postgresql://h/d?user=a=b')).toBe('extra key/value separator "=" in URI query parameter "user"');
+    expect(parseError('postgresql://h/d?dbname')).toBe(
+      'missing key/value separator "=" in URI query parameter "dbname"',
+    );
+    expect(parseError('postgresql://h/d?user=a=b')).toBe(
+      'extra key/value separator "=" in URI query parameter "user"',
+    );
     expect(parseError('postgresql://[::1/d')).toMatch(/matching "\]" in IPv6 host address/);
     expect(parseError('postgresql://[]/d')).toBe('IPv6 host address may not be empty in URI');
-    expect(parseError('postgresql://[::1]x/d')).toBe('unexpected character "x" at position 19 in URI (expected ":" or "/")');
-    expect(parseError('postgresql://h/%zz')).toBe('invalid percent-encoded token in the database name of the URI');
+    expect(parseError('postgresql://[::1]x/d')).toBe(
+      'unexpected character "x" at position 19 in URI (expected ":" or "/")',
+    );
+    expect(parseError('postgresql://h/%zz')).toBe(
+      'invalid percent-encoded token in the database name of the URI',
+    );
     expect(parseError('postgresql://h/a%00b')).toBe('forbidden value %00 in the database name of the URI');
   });
 
@@ -140,7 +211,10 @@ describe('redactConninfo', () => {
     ['password=two words', 'password=******** ********'],
     ['postgresql://u:secret@h:5/d', 'postgresql://u:********@h:5/d'],
     ['postgresql://u:pa?ss@h/d', 'postgresql://u:********@h/d'],
-    ['postgresql://u@h/d?password=secret&application_name=a', 'postgresql://u@h/d?password=********&application_name=a'],
+    [
+      'postgresql://u@h/d?password=secret&application_name=a',
+      'postgresql://u@h/d?password=********&application_name=a',
+    ],
     ['postgres://h/d', 'postgres://h/d'],
     ['postgresql://h?user=a@b&password=secret', 'postgresql://h?user=a@b&password=********'],
     ['postgresql://h/d?pass%77ord=secret', 'postgresql://h/d?pass%77ord=********'],
@@ -153,21 +227,46 @@ describe('connectionPlan: environment and defaults', () => {
   test('defaults: socket dir or localhost, 5432, the OS user, dbname = user, application_name pgagent', () => {
     const c = config('');
     const user = os.userInfo().username;
-    expect(c).toMatchObject({ port: 5432, user, database: user, application_name: 'pgagent', keepAlive: true });
+    expect(c).toMatchObject({
+      port: 5432,
+      user,
+      database: user,
+      application_name: 'pgagent',
+      keepAlive: true,
+    });
     expect(c.host).toBe(fs.existsSync(DEFAULT_SOCKET_DIR) ? DEFAULT_SOCKET_DIR : 'localhost');
   });
 
   test('PG* variables fill what the string does not give', () => {
     const env = cleanEnv({
-      PGHOST: 'db.example', PGPORT: '6543', PGDATABASE: 'envdb', PGUSER: 'envuser', PGPASSWORD: 'envpw',
-      PGAPPNAME: 'envapp', PGCONNECT_TIMEOUT: '7', PGOPTIONS: '-c work_mem=64MB', PGCLIENTENCODING: 'LATIN1',
+      PGHOST: 'db.example',
+      PGPORT: '6543',
+      PGDATABASE: 'envdb',
+      PGUSER: 'envuser',
+      PGPASSWORD: 'envpw',
+      PGAPPNAME: 'envapp',
+      PGCONNECT_TIMEOUT: '7',
+      PGOPTIONS: '-c work_mem=64MB',
+      PGCLIENTENCODING: 'LATIN1',
     });
     expect(config('', env)).toMatchObject({
-      host: 'db.example', port: 6543, database: 'envdb', user: 'envuser', password: 'envpw',
-      application_name: 'envapp', connectionTimeoutMillis: 7000, options: '-c work_mem=64MB', client_encoding: 'LATIN1',
+      host: 'db.example',
+      port: 6543,
+      database: 'envdb',
+      user: 'envuser',
+      password: 'envpw',
+      application_name: 'envapp',
+      connectionTimeoutMillis: 7000,
+      options: '-c work_mem=64MB',
+      client_encoding: 'LATIN1',
     });
     expect(config('host=h port=1 dbname=d user=u password=p application_name=a', env)).toMatchObject({
-      host: 'h', port: 1, database: 'd', user: 'u', password: 'p', application_name: 'a',
+      host: 'h',
+      port: 1,
+      database: 'd',
+      user: 'u',
+      password: 'p',
+      application_name: 'a',
     });
   });
 
@@ -178,7 +277,11 @@ describe('connectionPlan: environment and defaults', () => {
   });
 
   test('a host starting with / is a socket directory; hostaddr is where to connect', () => {
-    expect(config('host=/tmp/sockets port=5433')).toMatchObject({ host: '/tmp/sockets', port: 5433, ssl: false });
+    expect(config('host=/tmp/sockets port=5433')).toMatchObject({
+      host: '/tmp/sockets',
+      port: 5433,
+      ssl: false,
+    });
     const c = config('host=db.example hostaddr=192.0.2.1 sslmode=require');
     expect(c.host).toBe('192.0.2.1');
     expect((c.ssl as ConnectionOptions).servername).toBe('db.example');
@@ -188,23 +291,32 @@ describe('connectionPlan: environment and defaults', () => {
     expect(config('connect_timeout=10').connectionTimeoutMillis).toBe(10000);
     expect(config('connect_timeout=1').connectionTimeoutMillis).toBe(2000);
     expect(config('connect_timeout=0').connectionTimeoutMillis).toBeUndefined();
-    expect(() => config('connect_timeout=ten')).toThrow('invalid integer value "ten" for connection option "connect_timeout"');
+    expect(() => config('connect_timeout=ten')).toThrow(
+      'invalid integer value "ten" for connection option "connect_timeout"',
+    );
   });
 
   test('application_name, then PGAPPNAME, then fallback_application_name, then pgagent', () => {
     expect(config('fallback_application_name=fb').application_name).toBe('fb');
-    expect(config('fallback_application_name=fb', cleanEnv({ PGAPPNAME: 'env' })).application_name).toBe('env');
+    expect(config('fallback_application_name=fb', cleanEnv({ PGAPPNAME: 'env' })).application_name).toBe(
+      'env',
+    );
     expect(config('application_name=mine fallback_application_name=fb').application_name).toBe('mine');
   });
 
   test('keepalives', () => {
     expect(config('keepalives=0').keepAlive).toBe(false);
-    expect(config('keepalives_idle=30')).toMatchObject({ keepAlive: true, keepAliveInitialDelayMillis: 30000 });
+    expect(config('keepalives_idle=30')).toMatchObject({
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 30000,
+    });
   });
 
   test('PGDATESTYLE and PGTZ become startup settings', () => {
     const env = cleanEnv({ PGTZ: 'Europe/Paris', PGDATESTYLE: 'ISO, DMY' });
-    expect(config('options=-cwork_mem=1MB', env).options).toBe('-cwork_mem=1MB -c datestyle=ISO,\\ DMY -c timezone=Europe/Paris');
+    expect(config('options=-cwork_mem=1MB', env).options).toBe(
+      '-cwork_mem=1MB -c datestyle=ISO,\\ DMY -c timezone=Europe/Paris',
+    );
   });
 
   test('bad ports are rejected', () => {
@@ -213,10 +325,21 @@ describe('connectionPlan: environment and defaults', () => {
   });
 
   test('a host list is one entry per host, in order', () => {
-    expect(perHost('host=a,b,/sock port=1,2,3 dbname=d').map((c) => [c.host, c.port])).toEqual([['a', 1], ['b', 2], ['/sock', 3]]);
+    expect(perHost('host=a,b,/sock port=1,2,3 dbname=d').map((c) => [c.host, c.port])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['/sock', 3],
+    ]);
     expect(perHost('host=a,b port=9').map((c) => c.port)).toEqual([9, 9]);
     expect(() => plan('host=a,b port=1,2,3')).toThrow('could not match 3 port numbers to 2 hosts');
-    expect(plan('host=a,/sock port=1,2').hosts.map(({ name, port, socket, numeric }) => ({ name, port, socket, numeric }))).toEqual([
+    expect(
+      plan('host=a,/sock port=1,2').hosts.map(({ name, port, socket, numeric }) => ({
+        name,
+        port,
+        socket,
+        numeric,
+      })),
+    ).toEqual([
       { name: 'a', port: 1, socket: false, numeric: false },
       { name: '/sock', port: 2, socket: true, numeric: false },
     ]);
@@ -229,17 +352,36 @@ describe('connectionPlan: environment and defaults', () => {
   test('multi-host URIs and keyword strings give the same plan', () => {
     const fromUri = perHost('postgresql://a:5432,b:5433/db?target_session_attrs=read-write');
     const fromKeywords = perHost('host=a,b port=5432,5433 dbname=db target_session_attrs=read-write');
-    expect(fromUri.map((c) => [c.host, c.port, c.database])).toEqual([['a', 5432, 'db'], ['b', 5433, 'db']]);
-    expect(fromKeywords.map((c) => [c.host, c.port, c.database])).toEqual(fromUri.map((c) => [c.host, c.port, c.database]));
-    expect(perHost('postgresql://[::1]:1,[fe80::2]/db').map((c) => [c.host, c.port])).toEqual([['::1', 1], ['fe80::2', 5432]]);
+    expect(fromUri.map((c) => [c.host, c.port, c.database])).toEqual([
+      ['a', 5432, 'db'],
+      ['b', 5433, 'db'],
+    ]);
+    expect(fromKeywords.map((c) => [c.host, c.port, c.database])).toEqual(
+      fromUri.map((c) => [c.host, c.port, c.database]),
+    );
+    expect(perHost('postgresql://[::1]:1,[fe80::2]/db').map((c) => [c.host, c.port])).toEqual([
+      ['::1', 1],
+      ['fe80::2', 5432],
+    ]);
   });
 
   test('hostaddr: where to connect, by position; host names the server', () => {
     const p = plan('host=a.example,b.example hostaddr=10.0.0.1,10.0.0.2 sslmode=require');
-    expect(p.hosts.map((h) => [h.name, h.numeric, h.attempts[0].host])).toEqual([['10.0.0.1', true, '10.0.0.1'], ['10.0.0.2', true, '10.0.0.2']]);
-    expect(p.hosts.map((h) => (h.attempts[0].ssl as { servername?: string }).servername)).toEqual(['a.example', 'b.example']);
-    expect(() => plan('host=a,b hostaddr=10.0.0.1')).toThrow('could not match 2 host names to 1 hostaddr values');
-    expect(perHost('hostaddr=10.0.0.1,10.0.0.2 port=1,2').map((c) => [c.host, c.port])).toEqual([['10.0.0.1', 1], ['10.0.0.2', 2]]);
+    expect(p.hosts.map((h) => [h.name, h.numeric, h.attempts[0].host])).toEqual([
+      ['10.0.0.1', true, '10.0.0.1'],
+      ['10.0.0.2', true, '10.0.0.2'],
+    ]);
+    expect(p.hosts.map((h) => (h.attempts[0].ssl as { servername?: string }).servername)).toEqual([
+      'a.example',
+      'b.example',
+    ]);
+    expect(() => plan('host=a,b hostaddr=10.0.0.1')).toThrow(
+      'could not match 2 host names to 1 hostaddr values',
+    );
+    expect(perHost('hostaddr=10.0.0.1,10.0.0.2 port=1,2').map((c) => [c.host, c.port])).toEqual([
+      ['10.0.0.1', 1],
+      ['10.0.0.2', 2],
+    ]);
   });
 
   test('target_session_attrs and load_balance_hosts: from the string or PG* variables, checked', () => {
@@ -249,9 +391,16 @@ describe('connectionPlan: environment and defaults', () => {
     }
     expect(plan('host=a', cleanEnv({ PGTARGETSESSIONATTRS: 'standby' })).targetSessionAttrs).toBe('standby');
     expect(() => plan('target_session_attrs=master')).toThrow('invalid target_session_attrs value: "master"');
-    expect(() => plan('load_balance_hosts=sometimes')).toThrow('invalid load_balance_hosts value: "sometimes"');
+    expect(() => plan('load_balance_hosts=sometimes')).toThrow(
+      'invalid load_balance_hosts value: "sometimes"',
+    );
     const names = new Set<string>();
-    for (let i = 0; i < 200; i++) names.add(plan('host=a,b,c load_balance_hosts=random').hosts.map((h) => h.name).join());
+    for (let i = 0; i < 200; i++)
+      names.add(
+        plan('host=a,b,c load_balance_hosts=random')
+          .hosts.map((h) => h.name)
+          .join(),
+      );
     // Every order appears (the chance that one of six is missing after 200 draws is below 1e-14).
     expect(names.size).toBe(6);
     expect(plan('host=a,b,c load_balance_hosts=disable').hosts.map((h) => h.name)).toEqual(['a', 'b', 'c']);
@@ -283,14 +432,21 @@ describe('connectionPlan: the service file', () => {
     const file = writeFile('services.conf', services);
     const env = cleanEnv({ PGSERVICEFILE: file, PGHOST: 'env.example', PGUSER: 'envuser' });
     expect(config('service=main port=7000', env)).toMatchObject({
-      host: 'svc.example', port: 7000, database: 'svcdb', user: 'envuser', application_name: 'svc app',
+      host: 'svc.example',
+      port: 7000,
+      database: 'svcdb',
+      user: 'envuser',
+      application_name: 'svc app',
     });
     expect(config('', { ...env, PGSERVICE: 'main' })).toMatchObject({ host: 'svc.example', port: 6000 });
   });
 
   test('~/.pg_service.conf, then PGSYSCONFDIR/pg_service.conf', () => {
     const sysconf = fs.mkdtempSync(path.join(tmp, 'sysconf-'));
-    fs.writeFileSync(path.join(sysconf, 'pg_service.conf'), '[sys]\nhost=sys.example\n[main]\nhost=shadowed.example\n');
+    fs.writeFileSync(
+      path.join(sysconf, 'pg_service.conf'),
+      '[sys]\nhost=sys.example\n[main]\nhost=shadowed.example\n',
+    );
     const env = cleanEnv({ PGSYSCONFDIR: sysconf });
     fs.writeFileSync(path.join(env.HOME as string, '.pg_service.conf'), services);
     expect(config('service=main', env).host).toBe('svc.example');
@@ -302,16 +458,20 @@ describe('connectionPlan: the service file', () => {
     const env = cleanEnv({ PGSERVICEFILE: bad, PGSYSCONFDIR: tmp });
     expect(() => config('service=missing', env)).toThrow('definition of service "missing" not found');
     expect(() => config('service=a', env)).toThrow(`syntax error in service file "${bad}", line 2`);
-    expect(() => config('service=b', env)).toThrow(`nested service specifications not supported in service file "${bad}", line 4`);
+    expect(() => config('service=b', env)).toThrow(
+      `nested service specifications not supported in service file "${bad}", line 4`,
+    );
     expect(() => config('service=c', env)).toThrow(`syntax error in service file "${bad}", line 6`);
   });
 });
 
 describe('connectionPlan: sslmode', () => {
-  const ssl = (conninfo: string, env = cleanEnv()): ClientConfig['ssl'] => config(`host=db.example ${conninfo}`, env).ssl;
+  const ssl = (conninfo: string, env = cleanEnv()): ClientConfig['ssl'] =>
+    config(`host=db.example ${conninfo}`, env).ssl;
 
   test("attempts in libpq's order: prefer (the default) with TLS then without, allow the reverse", () => {
-    const tls = (conninfo: string): ClientConfig['ssl'][] => attempts(`host=db.example ${conninfo}`).map((c) => c.ssl);
+    const tls = (conninfo: string): ClientConfig['ssl'][] =>
+      attempts(`host=db.example ${conninfo}`).map((c) => c.ssl);
     const unverified = expect.objectContaining({ rejectUnauthorized: false, servername: 'db.example' });
     expect(tls('')).toEqual([unverified, false]);
     expect(tls('sslmode=prefer')).toEqual([unverified, false]);
@@ -353,7 +513,9 @@ describe('connectionPlan: sslmode', () => {
 
   test('the default root certificate is ~/.postgresql/root.crt', () => {
     const env = cleanEnv();
-    expect(() => ssl('sslmode=verify-full', env)).toThrow(/root certificate file ".*\.postgresql\/root\.crt" does not exist/);
+    expect(() => ssl('sslmode=verify-full', env)).toThrow(
+      /root certificate file ".*\.postgresql\/root\.crt" does not exist/,
+    );
     fs.mkdirSync(path.join(env.HOME as string, '.postgresql'));
     fs.writeFileSync(path.join(env.HOME as string, '.postgresql', 'root.crt'), 'ca');
     expect(ssl('sslmode=verify-full', env)).toMatchObject({ rejectUnauthorized: true });
@@ -373,19 +535,27 @@ describe('connectionPlan: the password file', () => {
   const key = 'host=db.example port=5433 dbname=mydb user=alice';
 
   test('fields match exactly or with *, escapes work, the first match wins', () => {
-    const file = writeFile('pgpass-match', [
-      '# a comment',
-      'other.example:5433:mydb:alice:wrong',
-      'db.example:5432:mydb:alice:wrong-port',
-      'db.example:5433:*:alice:p\\:w\\\\d:ignored',
-      'db.example:5433:mydb:alice:later',
-    ].join('\n'));
+    const file = writeFile(
+      'pgpass-match',
+      [
+        '# a comment',
+        'other.example:5433:mydb:alice:wrong',
+        'db.example:5432:mydb:alice:wrong-port',
+        'db.example:5433:*:alice:p\\:w\\\\d:ignored',
+        'db.example:5433:mydb:alice:later',
+      ].join('\n'),
+    );
     expect(config(key, cleanEnv({ PGPASSFILE: file })).password).toBe('p:w\\d');
   });
 
   test('escaped : and \\* in the other fields, CRLF lines', () => {
-    const file = writeFile('pgpass-escape', 'db.example:5433:my\\:db:\\*:nope\r\ndb.example:5433:my\\:db:alice:yes\r\n');
-    expect(config("host=db.example port=5433 dbname='my:db' user=alice", cleanEnv({ PGPASSFILE: file })).password).toBe('yes');
+    const file = writeFile(
+      'pgpass-escape',
+      'db.example:5433:my\\:db:\\*:nope\r\ndb.example:5433:my\\:db:alice:yes\r\n',
+    );
+    expect(
+      config("host=db.example port=5433 dbname='my:db' user=alice", cleanEnv({ PGPASSFILE: file })).password,
+    ).toBe('yes');
   });
 
   test('passfile beats PGPASSFILE, which beats ~/.pgpass; a given password beats the file', () => {
@@ -418,7 +588,9 @@ describe('connectionPlan: the password file', () => {
     const warnings: string[] = [];
     const c = config(key, cleanEnv({ PGPASSFILE: file }), (m) => warnings.push(m));
     expect(typeof c.password).toBe('function');
-    expect(warnings).toEqual([`password file "${file}" has group or world access; permissions should be u=rw (0600) or less`]);
+    expect(warnings).toEqual([
+      `password file "${file}" has group or world access; permissions should be u=rw (0600) or less`,
+    ]);
   });
 
   test('a directory is not a password file; a missing file is silently none', () => {
@@ -431,6 +603,8 @@ describe('connectionPlan: the password file', () => {
   test('with no password anywhere, a server asking for one gets a clear refusal', () => {
     const c = config(key);
     expect(typeof c.password).toBe('function');
-    expect(() => (c.password as () => string)()).toThrow(/the server asked for a password and none was supplied/);
+    expect(() => (c.password as () => string)()).toThrow(
+      /the server asked for a password and none was supplied/,
+    );
   });
 });

@@ -19,7 +19,11 @@ test('livez, readyz and metrics answer from the source', async () => {
   const metrics = new AgentMetrics();
   const server = await startHealthServer(
     { host: '127.0.0.1', port: 0 },
-    { live: () => true, notReadyReason: () => reason, metrics: async () => ({ contentType: metrics.contentType, body: await metrics.text() }) },
+    {
+      live: () => true,
+      notReadyReason: () => reason,
+      metrics: async () => ({ contentType: metrics.contentType, body: await metrics.text() }),
+    },
   );
   const base = `http://127.0.0.1:${server.address.port}`;
   try {

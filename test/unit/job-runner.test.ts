@@ -8,7 +8,6 @@ import { Status } from '../../agent/status';
 import { Step, StepOutcome } from '../../agent/steps/step';
 import { quietLogger } from '../helpers/loggers';
 
-
 /** What the runner wrote, kept in memory; failRunEnd makes the first writes of the run's end throw. */
 class MemoryStore implements RunStore {
   runs: { jobId: number; status?: Status }[] = [];
@@ -55,9 +54,18 @@ function run(store: MemoryStore, failing: number[] = [], signal = new AbortContr
   const ran: number[] = [];
   const sql = async (s: Step): Promise<StepOutcome> => {
     ran.push(s.jstid);
-    return failing.includes(s.jstid) ? { ok: false, result: -1, output: 'ERROR: boom' } : { ok: true, result: 1, output: '' };
+    return failing.includes(s.jstid)
+      ? { ok: false, result: -1, output: 'ERROR: boom' }
+      : { ok: true, result: 1, output: '' };
   };
-  const deps = { store, steps: { s: sql }, logger: quietLogger, events: new AgentEvents(), agentPid: () => 1, retryMs: { first: 1, max: 1 } };
+  const deps = {
+    store,
+    steps: { s: sql },
+    logger: quietLogger,
+    events: new AgentEvents(),
+    agentPid: () => 1,
+    retryMs: { first: 1, max: 1 },
+  };
   return runJob({ jobid: 7, jobname: 'j' }, deps, signal).then(() => ran);
 }
 

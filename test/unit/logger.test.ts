@@ -12,7 +12,10 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function fileLogger(level: LogLevel, format: LogFormat = 'text'): { logger: Logger; file: string; lines: () => string[] } {
+function fileLogger(
+  level: LogLevel,
+  format: LogFormat = 'text',
+): { logger: Logger; file: string; lines: () => string[] } {
   const file = path.join(tmp, `log-${++n}.log`);
   const logger = createLogger({ level, format, file });
   const lines = (): string[] => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
@@ -43,9 +46,18 @@ test.each([
 
 test('text lines carry fields as key=value, quoting when needed', async () => {
   const { logger, lines } = fileLogger(2);
-  logger.warn('job failed', { jobid: 7, step: 'my step', ok: false, err: new Error('boom'), big: 10n, none: null });
+  logger.warn('job failed', {
+    jobid: 7,
+    step: 'my step',
+    ok: false,
+    err: new Error('boom'),
+    big: 10n,
+    none: null,
+  });
   await logger.close();
-  expect(lines()[0]).toMatch(/ WARNING job failed jobid=7 step="my step" ok=false err=boom big=10 none=null$/);
+  expect(lines()[0]).toMatch(
+    / WARNING job failed jobid=7 step="my step" ok=false err=boom big=10 none=null$/,
+  );
 });
 
 test('any value can be logged: cycles, class instances, dates, functions', async () => {
@@ -95,7 +107,9 @@ test('reopen() after logrotate moved the file writes to a new file', async () =>
 });
 
 test('a log file that cannot be opened is an error at creation', () => {
-  expect(() => createLogger({ level: 0, format: 'text', file: path.join(tmp, 'no/such/dir/x.log') })).toThrow(/ENOENT/);
+  expect(() => createLogger({ level: 0, format: 'text', file: path.join(tmp, 'no/such/dir/x.log') })).toThrow(
+    /ENOENT/,
+  );
 });
 
 test('stdout when no file is given', async () => {
@@ -124,15 +138,21 @@ describe('passwords are never printed', () => {
     return fs.readFileSync(file, 'utf8');
   }
 
-  test.each(['text', 'json'] as LogFormat[])('fields named like a password are masked (%s)', async (format) => {
-    const out = await logged(format, 'connecting', {
-      password: 's3cret', sslpassword: 's3cret', PGPASSWORD: 's3cret', user: 'u',
-      config: { host: 'h', password: 's3cret', ssl: { passphrase: 's3cret' } },
-    });
-    expect(out).not.toContain('s3cret');
-    expect(out).toContain('********');
-    expect(out).toContain('u');
-  });
+  test.each(['text', 'json'] as LogFormat[])(
+    'fields named like a password are masked (%s)',
+    async (format) => {
+      const out = await logged(format, 'connecting', {
+        password: 's3cret',
+        sslpassword: 's3cret',
+        PGPASSWORD: 's3cret',
+        user: 'u',
+        config: { host: 'h', password: 's3cret', ssl: { passphrase: 's3cret' } },
+      });
+      expect(out).not.toContain('s3cret');
+      expect(out).toContain('********');
+      expect(out).toContain('u');
+    },
+  );
 
   test('conninfo fields are redacted, keyword strings and URIs', async () => {
     const out = await logged('text', 'step', {

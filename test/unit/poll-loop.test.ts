@@ -39,7 +39,11 @@ class ScriptedDb implements PollDb {
 }
 
 /** Runs the loop until cond holds for db, then stops it. */
-async function runUntil(db: ScriptedDb, opts: { running?: number; maxJobs?: number; pollSeconds?: number }, cond: () => boolean): Promise<ClaimedJob[]> {
+async function runUntil(
+  db: ScriptedDb,
+  opts: { running?: number; maxJobs?: number; pollSeconds?: number },
+  cond: () => boolean,
+): Promise<ClaimedJob[]> {
   const started: ClaimedJob[] = [];
   const loop = new PollLoop(
     { station: 'here', pollSeconds: opts.pollSeconds ?? 60, maxJobs: opts.maxJobs ?? 10 },

@@ -9,10 +9,15 @@ function soloConfigs(ctx: BenchContext): BurstConfig[] {
   return ctx.agents.map((k) => ({ name: k.name, kinds: [k] }));
 }
 
-async function runSpecs(ctx: BenchContext, title: string, specs: BurstSpec[]): Promise<Record<string, unknown>> {
+async function runSpecs(
+  ctx: BenchContext,
+  title: string,
+  specs: BurstSpec[],
+): Promise<Record<string, unknown>> {
   ctx.report.line(title);
   const out: Record<string, unknown> = {};
-  for (const spec of specs) out[spec.label] = await repeatBursts(ctx, spec, soloConfigs(ctx), ['ours', 'upstream']);
+  for (const spec of specs)
+    out[spec.label] = await repeatBursts(ctx, spec, soloConfigs(ctx), ['ours', 'upstream']);
   return out;
 }
 

@@ -53,7 +53,12 @@ async function startLongJob(s: Session, agent: RunningAgent): Promise<number> {
 }
 
 /** Milliseconds until the run is no longer 'r' and the job is unclaimed; undefined on timeout. */
-async function timeToCleanup(db: BenchDb, job: number, from: number, timeoutMs: number): Promise<number | undefined> {
+async function timeToCleanup(
+  db: BenchDb,
+  job: number,
+  from: number,
+  timeoutMs: number,
+): Promise<number | undefined> {
   return poll(async () => {
     const r = await runState(db, job);
     return r.free && r.status !== 'r' ? Date.now() - from : undefined;
@@ -61,7 +66,10 @@ async function timeToCleanup(db: BenchDb, job: number, from: number, timeoutMs: 
 }
 
 async function backendGone(db: BenchDb, pid: number): Promise<boolean> {
-  const [r] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [pid]);
+  const [r] = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1',
+    [pid],
+  );
   return r.n === 0;
 }
 
@@ -134,11 +142,14 @@ async function restartMidJob(ctx: BenchContext, kind: AgentKind): Promise<Restar
       const pid = await registeredPid(s.db, a.role);
       return pid !== undefined && pid !== a.servicePid ? Date.now() - t1 : undefined;
     }, RECOVERY_TIMEOUT_MS);
-    const picked = await poll(async () => {
-      if (a.proc.exit !== undefined) return null;
-      const [lat] = await runNowLatencies(s.db, [probe]);
-      return lat;
-    }, Math.max(0, t1 + RECOVERY_TIMEOUT_MS - Date.now()));
+    const picked = await poll(
+      async () => {
+        if (a.proc.exit !== undefined) return null;
+        const [lat] = await runNowLatencies(s.db, [probe]);
+        return lat;
+      },
+      Math.max(0, t1 + RECOVERY_TIMEOUT_MS - Date.now()),
+    );
     // Give the interrupted run a moment to be logged, if the agent is going to.
     await timeToCleanup(s.db, job, Date.now(), a.proc.exit === undefined ? 5_000 : 0);
     return {
@@ -171,7 +182,8 @@ function keyLines(log: string): string[] {
     .slice(0, 20);
 }
 
-const secs = (x: number | null | undefined): string => (x == null ? 'never (within the timeout)' : `${num(x)} s`);
+const secs = (x: number | null | undefined): string =>
+  x == null ? 'never (within the timeout)' : `${num(x)} s`;
 const state = (r: RunState): string =>
   `run '${r.status ?? '-'}', step '${r.stepStatus ?? '-'}'${r.stepOutput ? ` ("${r.stepOutput}")` : ''}, job ${r.free ? 'free' : 'still claimed'}`;
 
@@ -183,7 +195,9 @@ export const crash: Scenario = {
     for (const [name, r] of Object.entries(standby)) {
       ctx.report.line(
         `  ${label(`kill -9, standby agent, ${name}`, 34)} ` +
-          (failed(r) ? `error: ${r.error}` : `cleaned up after ${secs(r!.cleanupSeconds)}; ${state(r!.final)}`),
+          (failed(r)
+            ? `error: ${r.error}`
+            : `cleaned up after ${secs(r!.cleanupSeconds)}; ${state(r!.final)}`),
       );
     }
     const fresh = await perAgent(ctx, (k) => killThenStart(ctx, k));
@@ -209,7 +223,8 @@ export const crash: Scenario = {
         `  ${label(`PostgreSQL restart, ${name}`, 34)} ${alive}; re-registered ${secs(r!.reregisteredSeconds)} and ran a new job ` +
           `${secs(r!.probePickupSeconds)} after the server was back (-r 10); interrupted ${state(r!.interrupted)}`,
       );
-      for (const l of r!.logLines.slice(0, 6)) ctx.report.line(`  ${label('', 34)}   log: ${l.slice(0, 200)}`);
+      for (const l of r!.logLines.slice(0, 6))
+        ctx.report.line(`  ${label('', 34)}   log: ${l.slice(0, 200)}`);
     }
     return { killWithStandby: standby, killThenStart: fresh, restartMidJob: restart };
   },

@@ -78,10 +78,19 @@ async function idle(ctx: BenchContext, cron: CronBench, seconds: number): Promis
   );
   await cron.unscheduleAll();
   const perMinute = 60 / seconds;
-  return { seconds, statementsPerMinute: s.calls * perMinute, serverMsPerMinute: s.ms * perMinute, cpuPerMinute: cpu * perMinute };
+  return {
+    seconds,
+    statementsPerMinute: s.calls * perMinute,
+    serverMsPerMinute: s.ms * perMinute,
+    cpuPerMinute: cpu * perMinute,
+  };
 }
 
-async function restart(ctx: BenchContext, cron: CronBench, waitNextRun: boolean): Promise<Record<string, unknown>> {
+async function restart(
+  ctx: BenchContext,
+  cron: CronBench,
+  waitNextRun: boolean,
+): Promise<Record<string, unknown>> {
   await cron.reset();
   const due = await cron.scheduleEveryMinute(1, 'SELECT pg_sleep(30)');
   const [started] = await cron.waitRuns(due, 1, false, TICK_TIMEOUT_MS);
@@ -91,17 +100,19 @@ async function restart(ctx: BenchContext, cron: CronBench, waitNextRun: boolean)
   const back = Date.now();
   const launcherBack = (await cron.launcherPid()) === undefined ? null : (Date.now() - back) / 1000;
   // The launcher records what the restart interrupted once it runs again.
-  const [interrupted] = (await poll(async () => {
-    const rs = await cron.runs(due);
-    return rs[0] && rs[0].status !== 'running' ? rs : undefined;
-  }, 15_000)) ?? (await cron.runs(due));
+  const [interrupted] =
+    (await poll(async () => {
+      const rs = await cron.runs(due);
+      return rs[0] && rs[0].status !== 'running' ? rs : undefined;
+    }, 15_000)) ?? (await cron.runs(due));
   let nextRunAfterSeconds: number | null = null;
   if (waitNextRun) {
     const next = new Date(due.getTime() + Math.ceil((back - due.getTime()) / 60_000) * 60_000);
-    const [run] = await poll(async () => {
-      const rs = await cron.runs(next);
-      return rs.length ? rs : undefined;
-    }, msToNextMinute(15_000)) ?? [];
+    const [run] =
+      (await poll(async () => {
+        const rs = await cron.runs(next);
+        return rs.length ? rs : undefined;
+      }, msToNextMinute(15_000))) ?? [];
     nextRunAfterSeconds = run ? (next.getTime() + run.startSeconds * 1000 - back) / 1000 : null;
   }
   await cron.unscheduleAll();
@@ -124,11 +135,15 @@ export const cron: Scenario = {
     const quick = ctx.opts.quick;
     await cron.reset();
     const about = await cron.describe();
-    ctx.report.line(`pg_cron ${about.version} (runs inside the server; cron.max_running_jobs ${about.maxRunningJobs}, one connection per run)`);
+    ctx.report.line(
+      `pg_cron ${about.version} (runs inside the server; cron.max_running_jobs ${about.maxRunningJobs}, one connection per run)`,
+    );
     const out: Record<string, unknown> = { ...about };
     const lat = await latency(cron, 10, quick ? 1 : 2);
     out.scheduledPickup = lat;
-    ctx.report.line(`  ${label('scheduled pickup')} start - due minute: median ${num(lat.median, 3)} s, p90 ${num(lat.p90, 3)} s, max ${num(lat.max, 3)} s (n=${lat.n})`);
+    ctx.report.line(
+      `  ${label('scheduled pickup')} start - due minute: median ${num(lat.median, 3)} s, p90 ${num(lat.p90, 3)} s, max ${num(lat.max, 3)} s (n=${lat.n})`,
+    );
     const bursts: Record<string, CronBurst> = {};
     for (const jobs of quick ? [100] : [100, 1000]) {
       const b = (bursts[`${jobs} x SELECT 1`] = await burst(cron, jobs));
@@ -150,7 +165,9 @@ export const cron: Scenario = {
     ctx.report.line(
       `  ${label('PostgreSQL restart mid-job')} launcher back ${num(r.launcherBackSeconds as number)} s after the server; interrupted run '${interrupted.status}'` +
         `${interrupted.message ? ` ("${interrupted.message}")` : ''}` +
-        (quick ? '' : `; next run ${r.nextRunAfterSeconds === null ? 'never (within the timeout)' : `${num(r.nextRunAfterSeconds as number)} s after the server was back (its next minute)`}`),
+        (quick
+          ? ''
+          : `; next run ${r.nextRunAfterSeconds === null ? 'never (within the timeout)' : `${num(r.nextRunAfterSeconds as number)} s after the server was back (its next minute)`}`),
     );
     return out;
   },

@@ -40,7 +40,9 @@ export const idle: Scenario = {
       { name: `${kind.name}, -t 10`, kind, flags: { poll: 10 } },
       { name: `${kind.name}, -t 1`, kind, flags: { poll: 1 } },
     ]);
-    ctx.report.line(`idle (one run of ${seconds} s, nothing due, agents side by side${ctx.opts.quick ? '' : ', from 65 s after start'}; statements from pg_stat_statements)`);
+    ctx.report.line(
+      `idle (one run of ${seconds} s, nothing due, agents side by side${ctx.opts.quick ? '' : ', from 65 s after start'}; statements from pg_stat_statements)`,
+    );
     const results = await withSessions(
       ctx,
       configs.map((c) => `idle_${c.kind.name}_${c.flags.poll ?? 'default'}`),
@@ -91,12 +93,15 @@ export const idle: Scenario = {
     for (const poll of ['default poll', '-t 10', '-t 1']) {
       const o = results[`ours, ${poll}`];
       const u = results[`upstream, ${poll}`];
-      const line = o && u && ratioLine([
-        [`${poll}: statements`, o.statements, u.statements],
-        ['server ms/poll', o.serverMsPerPoll, u.serverMsPerPoll],
-        ['cpu', o.cpuSelf, u.cpuSelf],
-        ['rss', o.rssMB, u.rssMB],
-      ]);
+      const line =
+        o &&
+        u &&
+        ratioLine([
+          [`${poll}: statements`, o.statements, u.statements],
+          ['server ms/poll', o.serverMsPerPoll, u.serverMsPerPoll],
+          ['cpu', o.cpuSelf, u.cpuSelf],
+          ['rss', o.rssMB, u.rssMB],
+        ]);
       if (line) ctx.report.line(line);
     }
     return results;

@@ -36,7 +36,10 @@ async function statementCosts(ctx: BenchContext, db?: string): Promise<Statement
 }
 
 function perRun(costs: StatementCost[], runs: number): { statements: number; serverMs: number } {
-  return { statements: costs.reduce((a, c) => a + c.calls, 0) / runs, serverMs: costs.reduce((a, c) => a + c.ms, 0) / runs };
+  return {
+    statements: costs.reduce((a, c) => a + c.calls, 0) / runs,
+    serverMs: costs.reduce((a, c) => a + c.ms, 0) / runs,
+  };
 }
 
 /** One 1,000-job burst of ours with what it cost the server per run. */
@@ -46,14 +49,22 @@ async function oursBurst(ctx: BenchContext): Promise<Record<string, unknown> | u
   await ctx.bench.admin('SELECT pg_stat_statements_reset()');
   const r = await runBurst(ctx, [ours], { label: BURST, jobs: 1000, step: STEPS.select });
   const costs = await statementCosts(ctx);
-  return { drainSeconds: r.drainSeconds, succeeded: r.succeeded, cpuPerRunMs: r.cpuSelf /* s per 1,000 runs = ms per run */, ...perRun(costs, 1000), top: costs.slice(0, 12) };
+  return {
+    drainSeconds: r.drainSeconds,
+    succeeded: r.succeeded,
+    cpuPerRunMs: r.cpuSelf /* s per 1,000 runs = ms per run */,
+    ...perRun(costs, 1000),
+    top: costs.slice(0, 12),
+  };
 }
 
 export const limit: Scenario = {
   name: 'limit',
   async run(ctx) {
     const runs = ctx.opts.quick ? 2000 : 6000;
-    ctx.report.line(`limit (pgbench -M prepared replaying one run's bookkeeping: claim with its log row, step log row, step end, run end; ${runs} runs per client count)`);
+    ctx.report.line(
+      `limit (pgbench -M prepared replaying one run's bookkeeping: claim with its log row, step log row, step end, run end; ${runs} runs per client count)`,
+    );
     const perClients: Record<number, number> = {};
     const replayCost = await withSession(ctx, 'limit', async (s) => {
       await limitJobs(s.db, runs);
@@ -65,10 +76,18 @@ export const limit: Scenario = {
         total += Math.floor(runs / clients) * clients;
         ctx.report.line(`  ${label(`${clients} client(s)`)} ${num(perClients[clients], 0)} runs/s`);
       }
-      return perRun((await statementCosts(ctx, s.db.name)).filter((c) => !/^(UPDATE pgagent.pga_job SET jobnextrun = now|INSERT INTO pgagent.pga_jobagent)/.test(c.query)), total);
+      return perRun(
+        (await statementCosts(ctx, s.db.name)).filter(
+          (c) =>
+            !/^(UPDATE pgagent.pga_job SET jobnextrun = now|INSERT INTO pgagent.pga_jobagent)/.test(c.query),
+        ),
+        total,
+      );
     });
     const [bestClients, best] = Object.entries(perClients).reduce((a, b) => (b[1] > a[1] ? b : a));
-    ctx.report.line(`  ${label('pgbench, per run')} ${num(replayCost.statements, 1)} statements, ${num(replayCost.serverMs, 3)} ms server time`);
+    ctx.report.line(
+      `  ${label('pgbench, per run')} ${num(replayCost.statements, 1)} statements, ${num(replayCost.serverMs, 3)} ms server time`,
+    );
     const mine = await oursBurst(ctx);
     if (mine) {
       ctx.report.line(
@@ -76,17 +95,33 @@ export const limit: Scenario = {
           `${num(mine.cpuPerRunMs as number, 3)} ms agent CPU (burst here: ${num(mine.drainSeconds as number)} s due to end)`,
       );
       for (const c of (mine.top as StatementCost[]).slice(0, 8)) {
-        ctx.report.line(`  ${label('')}   ${num(c.calls / 1000, 2)}/run, ${num(c.ms / Math.max(1, c.calls), 3)} ms each: ${c.query}`);
+        ctx.report.line(
+          `  ${label('')}   ${num(c.calls / 1000, 2)}/run, ${num(c.ms / Math.max(1, c.calls), 3)} ms each: ${c.query}`,
+        );
       }
     }
-    const fromBurst = (ctx.report.result('burst') as Record<string, Record<string, BurstSummary>> | undefined)?.[BURST]?.ours?.summary;
+    const fromBurst = (
+      ctx.report.result('burst') as Record<string, Record<string, BurstSummary>> | undefined
+    )?.[BURST]?.ours?.summary;
     const drain = fromBurst ? fromBurst.drainSeconds.median : (mine?.drainSeconds as number | undefined);
     const oursRate = drain === undefined ? undefined : 1000 / drain;
     const fraction = oursRate === undefined ? undefined : oursRate / best;
     ctx.report.line(
       `  ${label('limit')} ${num(best, 0)} runs/s (${bestClients} clients); ours, 1,000 x SELECT 1: ` +
-        (oursRate === undefined ? 'not measured' : `${num(oursRate, 0)} runs/s due to end, ${num((fraction as number) * 100, 0)}% of the limit`),
+        (oursRate === undefined
+          ? 'not measured'
+          : `${num(oursRate, 0)} runs/s due to end, ${num((fraction as number) * 100, 0)}% of the limit`),
     );
-    return { runs, perClients, best, bestClients: Number(bestClients), replayPerRun: replayCost, oursBurst: mine, oursDrainSeconds: drain, oursRunsPerSecond: oursRate, fraction };
+    return {
+      runs,
+      perClients,
+      best,
+      bestClients: Number(bestClients),
+      replayPerRun: replayCost,
+      oursBurst: mine,
+      oursDrainSeconds: drain,
+      oursRunsPerSecond: oursRate,
+      fraction,
+    };
   },
 };

@@ -21,7 +21,9 @@ export const multi: Scenario = {
   name: 'multi',
   async run(ctx) {
     const jobs = ctx.opts.quick ? 200 : 500;
-    ctx.report.line(`multi-agent (3 agents on one database, ${jobs} jobs due at once, INSERT step; every job must have exactly one log row)`);
+    ctx.report.line(
+      `multi-agent (3 agents on one database, ${jobs} jobs due at once, INSERT step; every job must have exactly one log row)`,
+    );
     return repeatBursts(ctx, { label: `${jobs} jobs`, jobs, step: STEPS.insert }, configs(ctx), [
       'ours+ours+ours',
       'upstream+upstream+upstream',

@@ -78,8 +78,20 @@ export const pickup: Scenario = {
   async run(ctx) {
     const quick = ctx.opts.quick;
     const phases: Phase[] = [
-      { name: 'default poll', flags: {}, samples: quick ? 8 : 20, windowMs: quick ? 15_000 : 40_000, boundaries: quick ? 1 : 2 },
-      { name: '-t 1', flags: { poll: 1 }, samples: quick ? 8 : 20, windowMs: quick ? 10_000 : 30_000, boundaries: 1 },
+      {
+        name: 'default poll',
+        flags: {},
+        samples: quick ? 8 : 20,
+        windowMs: quick ? 15_000 : 40_000,
+        boundaries: quick ? 1 : 2,
+      },
+      {
+        name: '-t 1',
+        flags: { poll: 1 },
+        samples: quick ? 8 : 20,
+        windowMs: quick ? 10_000 : 30_000,
+        boundaries: 1,
+      },
     ];
     ctx.report.line(
       `pickup latency (jlgstart - due; one run per agent and poll; "Run now" at random instants, schedules at minute ` +
@@ -94,7 +106,9 @@ export const pickup: Scenario = {
           continue;
         }
         const missed = r!.missed ? `, ${r!.missed} samples never picked up` : '';
-        ctx.report.line(`  ${label(`${phase.name}, ${name}`)} run now:   ${fmtQuantiles(r!.runNow)}${missed}`);
+        ctx.report.line(
+          `  ${label(`${phase.name}, ${name}`)} run now:   ${fmtQuantiles(r!.runNow)}${missed}`,
+        );
         ctx.report.line(`  ${label('')} scheduled: ${fmtQuantiles(r!.scheduled)}`);
       }
       const o = byAgent.ours;

@@ -85,7 +85,9 @@ export const purge: Scenario = {
       const pickupDuringPurge = await pickupWhile(s.db, probes, () => purging);
       const runsDeleted = await purged;
       const purgeSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      ctx.report.line(`purge: ${logRows} log rows, purge_history('1 month', 10) deleted ${runsDeleted} runs in ${num(purgeSeconds)} s`);
+      ctx.report.line(
+        `purge: ${logRows} log rows, purge_history('1 month', 10) deleted ${runsDeleted} runs in ${num(purgeSeconds)} s`,
+      );
       ctx.report.line(`  ${label('pickup during the purge')} ${fmtQuantiles(pickupDuringPurge)}`);
       ctx.report.line(`  ${label('pickup without a purge')} ${fmtQuantiles(pickupWithoutPurge)}`);
       return { logRows, runsDeleted, purgeSeconds, pickupDuringPurge, pickupWithoutPurge };
