@@ -68,7 +68,10 @@ export async function runAgent(
     logger,
   );
   const pools = new TargetPools(params, () => service.server, options.maxJobs, logger);
-  const steps = { s: sqlStepRunner(pools), b: options.noBatch ? refusedBatchStep : batchStepRunner(logger) };
+  const steps = {
+    s: sqlStepRunner(pools, () => service.databaseOid),
+    b: options.noBatch ? refusedBatchStep : batchStepRunner(logger),
+  };
   const submit: Submit = (sql, p) => service.submit(sql, p);
   const claimed = new ClaimedRuns();
   const runner = {

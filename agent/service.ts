@@ -102,12 +102,17 @@ export class ServiceConnection implements Db {
     return this.schema?.lease ? 2 * this.options.pollSeconds + this.options.retrySeconds : null;
   }
 
-  /** The server ends sessions idle this long (ms; 0: never): the poll keeps ours busier. */
   /** The schema has job control (4.4): time limits and stop requests. */
   get jobControl(): boolean {
     return this.schema?.jobControl ?? false;
   }
 
+  /** The service database's OID, once a connection has checked the schema. */
+  get databaseOid(): number | null {
+    return this.schema?.databaseOid ?? null;
+  }
+
+  /** The server ends sessions idle this long (ms; 0: never): the poll keeps ours busier. */
   get idleSessionTimeoutMs(): number {
     return this.schema?.idleSessionTimeoutMs ?? 0;
   }

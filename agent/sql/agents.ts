@@ -157,14 +157,16 @@ SELECT jagpid AS pid, jagstation AS station,
 /**
  * 4.4: a frozen agent's own backend, and the SQL steps of the runs recorded aborted (their
  * connections are named "pgagent job <jobid> run <jlgid>"), so that nothing of a dead agent
- * keeps working beside the job's next run. Only on this server: steps on other servers
+ * keeps working beside the job's next run (named with this database's OID too: another database's
+ * job may have the same ids; see stepConnectionName). Only on this server: steps on other servers
  * (jstconnstr) are not reached.
  */
 const TERMINATE_BACKENDS = `, ended AS (
   SELECT pgagent.pga_terminate_backend(jagpid) AS ended FROM zombies WHERE alive AND jagpid <> pg_backend_pid()
   UNION ALL
   SELECT pgagent.pga_terminate_backend(s.pid) FROM pg_catalog.pg_stat_activity s
-    JOIN runs r ON s.application_name = 'pgagent job ' || r.jlgjobid || ' run ' || r.jlgid
+    JOIN runs r ON s.application_name = 'pgagent job ' || r.jlgjobid || ' run ' || r.jlgid || ' db ' ||
+                   (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
 )`;
 
 export const SWEEP_DEAD_AGENTS = sweep(true);

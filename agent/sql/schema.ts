@@ -23,7 +23,8 @@ SELECT to_regclass('pgagent.pga_job') IS NOT NULL AS has_schema,
        EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
                 WHERE attrelid = to_regclass('pgagent.pga_jobagent') AND attname = 'jaglease' AND NOT attisdropped) AS has_lease,
        to_regclass('pgagent.pga_jobstop') IS NOT NULL AS has_job_control,
-       (SELECT setting::int8 FROM pg_catalog.pg_settings WHERE name = 'idle_session_timeout') AS idle_session_timeout`;
+       (SELECT setting::int8 FROM pg_catalog.pg_settings WHERE name = 'idle_session_timeout') AS idle_session_timeout,
+       (SELECT oid::int8 FROM pg_catalog.pg_database WHERE datname = current_database()) AS database_oid`;
 
 export const SCHEMA_VERSION = 'SELECT pgagent.pgagent_schema_version() AS version';
 
@@ -34,6 +35,8 @@ export interface Schema {
   jobControl: boolean;
   /** The server ends sessions idle this long (ms); 0: never. */
   idleSessionTimeoutMs: number;
+  /** The service database's OID: step connections carry it in their name (see stepConnectionName). */
+  databaseOid: number;
 }
 
 /** The schema's features, or the reason the agent cannot work here yet (a sentence that says what to do). */
@@ -45,6 +48,7 @@ export async function checkSchema(db: Db, dbLabel: string): Promise<Schema | { p
       has_lease: boolean;
       has_job_control: boolean;
       idle_session_timeout: string | null;
+      database_oid: string;
     }>(SCHEMA_CHECK)
   ).rows;
   if (!row.has_schema || !row.has_version_function) {
@@ -62,5 +66,6 @@ export async function checkSchema(db: Db, dbLabel: string): Promise<Schema | { p
     lease: row.has_lease,
     jobControl: row.has_job_control,
     idleSessionTimeoutMs: Number(row.idle_session_timeout ?? 0),
+    databaseOid: Number(row.database_oid),
   };
 }

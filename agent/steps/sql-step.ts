@@ -1,6 +1,7 @@
 // SQL steps: the code is sent as one simple-protocol query (several statements allowed, as
 // pgAgent does) on a pooled connection to the step's target, named `pgagent job <jobid> run
-// <jlgid>` (application_name) while it runs, so a sweep can find and end it. jslresult is the
+// <jlgid> db <oid>` (application_name; see stepConnectionName) while it runs, so a sweep can find
+// and end it. jslresult is the
 // number of rows the last statement affected (what libpq's PQcmdTuples reports for PQexec), -1
 // on failure; jsloutput holds the notices the step raised and, on failure, the error with
 // SQLSTATE, detail, hint and context. Rows are counted and their values never read (see
@@ -38,7 +39,17 @@ export const OPEN_TRANSACTION_NOTE =
 
 const SET_APPLICATION_NAME = "SELECT set_config('application_name', $1, false)";
 
-export function sqlStepRunner(pools: TargetPools): StepRunner {
+/**
+ * Job and run ids are per database, so the name also carries the service database's OID: a
+ * sweep in one database must not end the step of another database's job with the same ids
+ * (several agent databases on one server are common). Kept in step with agent/sql/agents.ts.
+ */
+export function stepConnectionName(jobId: number, runId: number, databaseOid: number | null): string {
+  return `pgagent job ${jobId} run ${runId} db ${databaseOid ?? 0}`;
+}
+
+/** databaseOid: the service database's (null before the first connection checked it). */
+export function sqlStepRunner(pools: TargetPools, databaseOid: () => number | null): StepRunner {
   return async (step: Step, context: StepContext): Promise<StepOutcome> => {
     let target: Target;
     try {
@@ -65,7 +76,10 @@ export function sqlStepRunner(pools: TargetPools): StepRunner {
         summary: `could not connect to ${target.label}: ${describeError(e)}`,
       };
     }
-    return runOn(client, step.jstcode, output, context, (pid, how) => pools.signalBackend(target, pid, how));
+    const name = stepConnectionName(context.jobId, context.runId, databaseOid());
+    return runOn(client, step.jstcode, name, output, context, (pid, how) =>
+      pools.signalBackend(target, pid, how),
+    );
   };
 }
 
@@ -92,8 +106,9 @@ function untilAborted(connecting: Promise<PoolClient>, signal: AbortSignal): Pro
 async function runOn(
   client: PoolClient,
   code: string,
+  name: string,
   output: BoundedOutput,
-  { jobId, runId, signal }: StepContext,
+  { signal }: StepContext,
   signalBackend: (pid: number, how: 'cancel' | 'terminate') => Promise<void>,
 ): Promise<StepOutcome> {
   // The pool listens for errors only while a connection is idle: without a listener of ours, a
@@ -116,7 +131,7 @@ async function runOn(
   let reusable = true;
   try {
     dropRows(client);
-    await client.query(SET_APPLICATION_NAME, [`pgagent job ${jobId} run ${runId}`]);
+    await client.query(SET_APPLICATION_NAME, [name]);
     if (signal.aborted) return failedStep(`not started: ${describeAbort(abortReason(signal)!)}`);
     client.on('notice', onNotice);
     signal.addEventListener('abort', onAbort, { once: true });

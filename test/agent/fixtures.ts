@@ -158,13 +158,13 @@ export async function waitForRunningStep(db: JobDb, jobid: number, timeoutMs = 3
   );
 }
 
-/** Waits until the job's running SQL step is executing (on its backend named `pgagent job <jobid> run <jlgid>`); returns that backend's pid. */
+/** Waits until the job's running SQL step is executing (on its backend named `pgagent job <jobid> run <jlgid> db <oid>`); returns that backend's pid. */
 export async function stepBackendPid(db: JobDb, jobid: number, timeoutMs = 30_000): Promise<number> {
   let pid = 0;
   await waitFor(
     async () => {
       const rows = await db.query<{ pid: number }>(
-        `SELECT s.pid FROM pg_stat_activity s JOIN pgagent.pga_joblog l ON s.application_name = 'pgagent job ' || l.jlgjobid || ' run ' || l.jlgid
+        `SELECT s.pid FROM pg_stat_activity s JOIN pgagent.pga_joblog l ON s.application_name = 'pgagent job ' || l.jlgjobid || ' run ' || l.jlgid || ' db ' || (SELECT oid FROM pg_database WHERE datname = current_database())
           WHERE l.jlgjobid = $1 AND l.jlgstatus = 'r' AND s.state = 'active'`,
         [jobid],
       );

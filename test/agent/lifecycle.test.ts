@@ -158,6 +158,45 @@ describe('agents side by side', () => {
     expect((await b.stop()).code).toBe(0);
   }, 90_000);
 
+  test("the sweep ends only its own database's steps: another database's step with the same job and run ids runs on", async () => {
+    const db = await database();
+    const other = await database();
+    const agents = [
+      startAgent(db.conninfo, ['--hostname', 'a', '-r', '10']),
+      startAgent(db.conninfo, ['--hostname', 'b']),
+      startAgent(other.conninfo, ['--hostname', 'c']),
+    ];
+    const [a, b, c] = agents;
+    await Promise.all(agents.map((x) => x.waitForLog(/pgagent started/)));
+    const jobs = [
+      await createJob(db, { hostagent: 'a', steps: [{ code: 'SELECT pg_sleep(600)' }] }),
+      await createJob(other, { hostagent: 'c', steps: [{ code: 'SELECT pg_sleep(600)' }] }),
+    ];
+    await runNow(db, jobs[0]);
+    await runNow(other, jobs[1]);
+    const otherPid = await stepBackendPid(other, jobs[1]);
+    await stepBackendPid(db, jobs[0]);
+    // Fresh databases number their jobs and runs alike: the two steps differ only by database.
+    const ids = [
+      [jobs[0], (await runsOf(db, jobs[0]))[0].jlgid],
+      [jobs[1], (await runsOf(other, jobs[1]))[0].jlgid],
+    ];
+    expect(ids[0]).toEqual(ids[1]);
+    await a.stop('SIGKILL');
+    await b.waitForLog(
+      /cleared dead agent pid \d+ on station "a": 1 running job\(s\) recorded aborted/,
+      60_000,
+    );
+    expect(await other.query('SELECT pid FROM pg_stat_activity WHERE pid = $1', [otherPid])).toEqual([
+      { pid: otherPid },
+    ]);
+    expect(await runsOf(other, jobs[1])).toMatchObject([{ jlgstatus: 'r', steps: [{ jslstatus: 'r' }] }]);
+    await other.query('SELECT pg_cancel_backend($1)', [otherPid]);
+    await waitForRuns(other, jobs[1]);
+    expect((await c.stop()).code).toBe(0);
+    expect((await b.stop()).code).toBe(0);
+  }, 90_000);
+
   test('kill -9 of an agent mid-job: the other agent records the run aborted and the job runs again', async () => {
     const db = await database();
     const orphan = reportingScript('orphan', 'sleep 600');

@@ -74,11 +74,12 @@ test('a lost service connection: the other agent does not take the job, its agen
 test('a frozen agent: its job is freed after its lease, its SQL step ended first; woken, it stops its copy and writes nothing', async () => {
   const db = await database();
   // The step names its connection as the agent names step connections ("pgagent job <jobid>
-  // run <jlgid>") and sleeps only on the job's first run.
+  // run <jlgid> db <oid>") and sleeps only on the job's first run.
   const jobid = await createJob(db, {
     steps: [
       {
-        code: `SELECT set_config('application_name', 'pgagent job ' || jlgjobid || ' run ' || jlgid, false)
+        code: `SELECT set_config('application_name', 'pgagent job ' || jlgjobid || ' run ' || jlgid || ' db ' ||
+                   (SELECT oid FROM pg_database WHERE datname = current_database()), false)
                  FROM pgagent.pga_joblog WHERE jlgstatus = 'r';
                SELECT pg_sleep(CASE WHEN (SELECT count(*) FROM pgagent.pga_joblog) = 1 THEN 600 ELSE 0 END)`,
       },
@@ -91,7 +92,7 @@ test('a frozen agent: its job is freed after its lease, its SQL step ended first
   await waitFor(
     async () => {
       const rows = await db.query<{ pid: number }>(
-        "SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'pgagent job % run %' AND query LIKE '%pg_sleep%'",
+        "SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'pgagent job % run % db %' AND query LIKE '%pg_sleep%' AND datname = current_database()",
       );
       stepPid = rows[0]?.pid ?? 0;
       return rows.length === 1;

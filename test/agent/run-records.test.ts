@@ -169,7 +169,10 @@ test('SQL step connections are named after their job and run while they run', as
   await runNow(db, jobid);
   await waitForRunningStep(db, jobid);
   const [running] = await runsOf(db, jobid);
-  const name = `pgagent job ${jobid} run ${running.jlgid}`;
+  const [{ oid }] = await db.query<{ oid: number }>(
+    'SELECT oid::int AS oid FROM pg_database WHERE datname = current_database()',
+  );
+  const name = `pgagent job ${jobid} run ${running.jlgid} db ${oid}`;
   await waitFor(
     async () =>
       (await db.query('SELECT 1 FROM pg_stat_activity WHERE application_name = $1', [name])).length === 1,
