@@ -5,7 +5,7 @@ import type { Client } from 'pg';
 import { Logger } from './logger';
 import { register } from './registration';
 import { DatabaseProblem } from './service-problems';
-import type { ServiceHooks, ServiceOptions } from './service';
+import type { ServiceHooks, ServiceOptions } from './service-hooks';
 import { SweptAgent } from './sql/agents';
 import { clientDb } from './sql/db';
 import { listenForJobChanges } from './sql/listen';

@@ -6,72 +6,30 @@
 // reconnects at once, then backs off up to -r, so a short outage costs seconds and the lease
 // it promised keeps other agents from taking it for dead meanwhile.
 import { Client, ClientConfig } from 'pg';
-import { ConnParams } from './libpq';
 import { reportSwept } from './dead-agents';
 import { deferred, never } from './deferred';
 import { Logger } from './logger';
 import { describeError, isConnectionError } from './pg-errors';
 import { ProblemLog } from './problem-log';
 import { openPrimary } from './open-primary';
+import { ServiceDown, ServiceHooks, ServiceOptions } from './service-hooks';
 import { ConfigError, describeProblem } from './service-problems';
 import { setUpSession } from './service-session';
 import { deregisterAgent, sweepDeadAgents, SweptAgent } from './sql/agents';
 import { clientDb, Db } from './sql/db';
 import { Schema } from './sql/schema';
-import { sleep } from './timers';
+import { StatementQueue } from './sql/statement-queue';
+import { backoffSeconds, sleep } from './timers';
 
-/** The service connection is down (a reconnect is under way) or closed. */
-export class ServiceDown extends Error {}
-
-export interface ServiceHooks {
-  /** The jobs this agent is running, to keep across a reconnect. */
-  runningJobs(): number[];
-  /** Jobs a reconnect could not keep: another agent recorded their runs aborted meanwhile. */
-  jobsLost(jobIds: number[]): void;
-  /** A job may have become due sooner than the agent knows (a NOTIFY on pgagent_job). */
-  jobsChanged(): void;
-  /** Someone may have asked for a run to stop (a NOTIFY on pgagent_stop). */
-  stopRequested?(): void;
-  /** Registered with this pid (at start, and again after each reconnect). */
-  registered?(pid: number): void;
-  /** A new reason the agent cannot work yet (reported once per change of reason). */
-  problem?(message: string, cause?: unknown): void;
-  /** The connection was lost (a reconnect follows). */
-  connectionLost?(error: string): void;
-  /** Dead agents this agent cleared. */
-  swept?(agents: SweptAgent[]): void;
-}
-
-export interface ServiceOptions {
-  params: ConnParams;
-  station: string;
-  pollSeconds: number;
-  retrySeconds: number;
-}
-
-const statementNames = new Map<string, string>();
-
-/**
- * Statements with parameters (the poll's and the runs', all constant texts) are prepared once
- * per connection and then only executed: the server parses and plans a run's statements once,
- * not for every run. Others (BEGIN, COMMIT) go unnamed.
- */
-function statementName(sql: string, params: unknown[]): string | undefined {
-  if (params.length === 0) return undefined;
-  let name = statementNames.get(sql);
-  if (name === undefined) statementNames.set(sql, (name = `pgagent_${statementNames.size + 1}`));
-  return name;
-}
-
-/** The first retry after a lost connection; each next one waits twice as long, up to -r. */
-const FIRST_BACKOFF_S = 0.5;
+export { ServiceDown } from './service-hooks';
+export type { ServiceHooks, ServiceOptions } from './service-hooks';
 
 export class ServiceConnection implements Db {
   private client: Client | null = null;
   private config: ClientConfig | null = null;
   private pid: number | null = null;
   private schema: Schema | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly statements = new StatementQueue();
   private ready = deferred();
   private readonly closing = new AbortController();
   private readonly problems: ProblemLog;
@@ -144,13 +102,8 @@ export class ServiceConnection implements Db {
   ): Promise<{ rows: R[]; rowCount: number }> {
     const client = this.client;
     if (!client) throw new ServiceDown('the service connection is down');
-    const res = this.queue.then(() =>
-      client.query({ name: statementName(sql, params), text: sql, values: params }),
-    );
-    this.queue = res.catch(() => {});
     try {
-      const { rows, rowCount } = await res;
-      return { rows: rows as R[], rowCount: rowCount ?? 0 };
+      return await this.statements.run<R>(client, sql, params);
     } catch (e) {
       if (!isConnectionError(e)) throw e;
       this.lost(client, e);
@@ -289,14 +242,9 @@ export class ServiceConnection implements Db {
     void this.reconnect();
   }
 
-  /** At once, then after 0.5, 1, 2, ... seconds, at most -r apart. */
   private async reconnect(): Promise<void> {
     const retry = this.options.retrySeconds;
-    for (
-      let delay = 0;
-      !this.closing.signal.aborted;
-      delay = Math.min(retry, Math.max(FIRST_BACKOFF_S, delay * 2))
-    ) {
+    for (const delay of backoffSeconds(retry)) {
       await sleep(delay * 1000, this.closing.signal);
       if (this.closing.signal.aborted) return;
       if (

@@ -42,3 +42,11 @@ export class Waker {
     this.pending = false;
   }
 }
+
+/**
+ * The waits (seconds) between reconnect attempts after a lost connection: at once, then 0.5,
+ * 1, 2, ... seconds, each twice the last, at most maxSeconds (-r) apart. Endless.
+ */
+export function* backoffSeconds(maxSeconds: number, firstSeconds = 0.5): Generator<number> {
+  for (let delay = 0; ; delay = Math.min(maxSeconds, Math.max(firstSeconds, delay * 2))) yield delay;
+}

@@ -179,7 +179,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function serverUserIds(): { uid: number; gid: number } | null {
+/** The server user's uid and gid when we are root (files it must own), else null. */
+export function serverUserIds(): { uid: number; gid: number } | null {
   if (!isRoot()) return null;
   const uid = Number(execFileSync('id', ['-u', SERVER_USER], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', SERVER_USER], { encoding: 'utf8' }).trim());

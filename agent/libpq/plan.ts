@@ -8,9 +8,10 @@ import * as os from 'os';
 import * as path from 'path';
 import type { ClientConfig } from 'pg';
 import { ConninfoError, ConnParams } from './conninfo';
-import { passwordFromFile } from './passfile';
+import { keywordReader } from './keywords';
 import { withService } from './service-file';
-import { Get, sslModeOf, sslOptions, TLS_ATTEMPTS } from './tls';
+import { commonConfig, passwordOrRefusal } from './session-config';
+import { sslModeOf, sslOptions, TLS_ATTEMPTS } from './tls';
 
 /** Receives the warnings libpq would print (e.g. an ignored password file). */
 export type Warn = (msg: string) => void;
@@ -49,61 +50,8 @@ export interface ConnectionPlan {
   targetSessionAttrs: TargetSessionAttrs;
 }
 
-/** The PG* variable behind each keyword, as in libpq's documentation. */
-const ENV_VARS: Record<string, string> = {
-  host: 'PGHOST',
-  hostaddr: 'PGHOSTADDR',
-  port: 'PGPORT',
-  dbname: 'PGDATABASE',
-  user: 'PGUSER',
-  password: 'PGPASSWORD',
-  passfile: 'PGPASSFILE',
-  options: 'PGOPTIONS',
-  application_name: 'PGAPPNAME',
-  sslmode: 'PGSSLMODE',
-  sslcert: 'PGSSLCERT',
-  sslkey: 'PGSSLKEY',
-  sslrootcert: 'PGSSLROOTCERT',
-  sslcrl: 'PGSSLCRL',
-  ssl_min_protocol_version: 'PGSSLMINPROTOCOLVERSION',
-  ssl_max_protocol_version: 'PGSSLMAXPROTOCOLVERSION',
-  connect_timeout: 'PGCONNECT_TIMEOUT',
-  client_encoding: 'PGCLIENTENCODING',
-  target_session_attrs: 'PGTARGETSESSIONATTRS',
-  load_balance_hosts: 'PGLOADBALANCEHOSTS',
-};
-
-/** Keywords node-postgres has no equivalent for: accepted as libpq does, then ignored with a warning. */
-const UNSUPPORTED = [
-  'require_auth',
-  'channel_binding',
-  'keepalives_interval',
-  'keepalives_count',
-  'tcp_user_timeout',
-  'replication',
-  'gssencmode',
-  'sslnegotiation',
-  'sslcompression',
-  'sslcertmode',
-  'sslcrldir',
-  'sslsni',
-  'requirepeer',
-  'min_protocol_version',
-  'max_protocol_version',
-  'krbsrvname',
-  'gsslib',
-  'gssdelegation',
-  'scram_client_key',
-  'scram_server_key',
-  'oauth_issuer',
-  'oauth_client_id',
-  'oauth_client_secret',
-  'oauth_scope',
-];
-
 export const DEFAULT_SOCKET_DIR = '/var/run/postgresql';
 const DEFAULT_PORT = '5432';
-const DEFAULT_APPLICATION_NAME = 'pgagent';
 
 /**
  * The hosts libpq would try for params, in order, with their attempts. Throws ConninfoError for
@@ -113,13 +61,8 @@ export function connectionPlan(given: ConnParams, options: PlanOptions = {}): Co
   const env = options.env ?? process.env;
   const warn = options.warn ?? (() => {});
   const params = withService(given, env);
-  // libpq: a keyword present in the string wins, even when empty; otherwise its PG* variable.
-  const get: Get = (key) => (key in params ? params[key] : env[ENV_VARS[key] ?? '']);
+  const get = keywordReader(params, env, warn);
   const value = (key: string): string | undefined => get(key) || undefined;
-
-  for (const key of UNSUPPORTED) {
-    if (params[key]) warn(`connection option "${key}" is not supported by pgagent and is ignored`);
-  }
   const targetSessionAttrs = oneOf(
     value('target_session_attrs') ?? 'any',
     TARGET_SESSION_ATTRS,
@@ -211,60 +154,4 @@ function parsePort(value: string): number {
   const port = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
   if (!(port >= 1 && port <= 65535)) throw new ConninfoError(`invalid port number: "${value}"`);
   return port;
-}
-
-function parseInteger(value: string, key: string): number {
-  if (!/^\s*[-+]?\d+\s*$/.test(value))
-    throw new ConninfoError(`invalid integer value "${value}" for connection option "${key}"`);
-  return Number(value);
-}
-
-function commonConfig(get: Get, env: NodeJS.ProcessEnv, user: string, database: string): ClientConfig {
-  const config: ClientConfig = {
-    user,
-    database,
-    application_name: get('application_name') || get('fallback_application_name') || DEFAULT_APPLICATION_NAME,
-    keepAlive: (get('keepalives') || '1') !== '0',
-  };
-  const idle = get('keepalives_idle');
-  if (idle) config.keepAliveInitialDelayMillis = parseInteger(idle, 'keepalives_idle') * 1000;
-  const timeout = get('connect_timeout');
-  if (timeout) {
-    // libpq: zero or negative waits forever, and the least timeout is 2 seconds.
-    const seconds = parseInteger(timeout, 'connect_timeout');
-    if (seconds > 0) config.connectionTimeoutMillis = Math.max(seconds, 2) * 1000;
-  }
-  const options = [
-    get('options'),
-    startupSetting('datestyle', env.PGDATESTYLE),
-    startupSetting('timezone', env.PGTZ),
-  ]
-    .filter(Boolean)
-    .join(' ');
-  if (options) config.options = options;
-  const encoding = get('client_encoding');
-  if (encoding) config.client_encoding = encoding === 'auto' ? 'UTF8' : encoding;
-  return config;
-}
-
-// libpq sends PGDATESTYLE and PGTZ as startup settings; node-postgres can only do it via options.
-function startupSetting(name: string, value: string | undefined): string | undefined {
-  return value ? `-c ${name}=${value.replace(/[\\ ]/g, '\\$&')}` : undefined;
-}
-
-// With no password anywhere, a server that asks for one gets libpq's answer instead of
-// node-postgres looking in PGPASSWORD and ~/.pgpass by its own rules.
-function passwordOrRefusal(
-  passfile: string,
-  key: Parameters<typeof passwordFromFile>[1],
-  warn: Warn,
-): string | (() => string) {
-  const found = passwordFromFile(passfile, key);
-  if (found && 'password' in found) return found.password;
-  if (found) warn(found.warning);
-  return () => {
-    throw new Error(
-      `the server asked for a password and none was supplied (set it in ${passfile} or PGPASSWORD)`,
-    );
-  };
 }

@@ -3,7 +3,7 @@
 // (or a timeout), measure what it cost; repeat, summarise and print.
 import { AgentKind } from './agents';
 import { BenchContext } from './context';
-import { createJobs, Outcome, outcome, runNow, Step, Tally, waitDrained } from './jobs';
+import { createBenchJobs, Outcome, outcome, runNow, Step, Tally, waitDrained } from './jobs';
 import { Usage } from './meter';
 import { fmtSpread, label, ratioLine } from './report';
 import { withSession } from './session';
@@ -28,7 +28,7 @@ const timeoutMs = (jobs: number): number => 60_000 + jobs * 250;
 export async function runBurst(ctx: BenchContext, kinds: AgentKind[], spec: BurstSpec): Promise<BurstResult> {
   return withSession(ctx, `${spec.label}_${kinds.map((k) => k.name).join('_')}`, async (s) => {
     for (const kind of kinds) await s.start(kind);
-    const ids = await createJobs(s.db, spec.jobs, spec.step);
+    const ids = await createBenchJobs(s.db, spec.jobs, spec.step);
     const meter = await s.meter();
     await runNow(s.db, ids);
     const drained = await waitDrained(s.db, timeoutMs(spec.jobs));

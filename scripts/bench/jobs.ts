@@ -2,13 +2,11 @@
 // with them. Due instants are kept in public.bench_due so every latency is computed by the
 // server's clock, at microsecond precision.
 import { BenchDb } from './db';
+import { createJobs, runNow as makeDue, StepSpec } from '../../test/helpers/jobs';
 import { poll } from '../../test/helpers/wait';
 
-export interface Step {
-  kind: 's' | 'b';
-  /** `{jobid}` is replaced by the job's id. SQL steps run in the job's own database. */
-  code: string;
-}
+/** A bench job's one step; `{jobid}` in its code is replaced by the job's id. */
+export type Step = Required<Pick<StepSpec, 'kind' | 'code'>>;
 
 export const STEPS = {
   select: { kind: 's', code: 'SELECT 1' },
@@ -18,44 +16,25 @@ export const STEPS = {
 } satisfies Record<string, Step>;
 
 /** Creates n enabled one-step jobs that are not due (jobnextrun NULL); returns their ids. */
-export async function createJobs(
+export function createBenchJobs(
   db: BenchDb,
   n: number,
   step: Step,
   opts: { everyMinute?: boolean } = {},
 ): Promise<number[]> {
-  const rows = await db.query<{ jobid: number }>(
-    `WITH j AS (
-       INSERT INTO pgagent.pga_job (jobjclid, jobname)
-       SELECT (SELECT jclid FROM pgagent.pga_jobclass WHERE jclname = 'Miscellaneous'), 'bench ' || g
-         FROM generate_series(1, $1) g
-       RETURNING jobid
-     ), s AS (
-       INSERT INTO pgagent.pga_jobstep (jstjobid, jstname, jstkind, jstdbname, jstcode)
-       SELECT jobid, 'step', $2::char(1), CASE WHEN $2::char(1) = 's' THEN current_database() ELSE '' END,
-              replace($3::text, '{jobid}', jobid::text)
-         FROM j
-     )
-     SELECT jobid FROM j ORDER BY jobid`,
-    [n, step.kind, step.code],
-  );
-  const ids = rows.map((r) => r.jobid);
-  if (opts.everyMinute) {
-    // All-false arrays mean "every minute"; the schedule trigger sets jobnextrun to the next one.
-    await db.query(
-      `INSERT INTO pgagent.pga_schedule (jscjobid, jscname) SELECT unnest($1::int4[]), 'every minute'`,
-      [ids],
-    );
-  }
-  return ids;
+  return createJobs(db, n, {
+    name: 'bench',
+    steps: [{ ...step, name: 'step' }],
+    everyMinute: opts.everyMinute,
+  });
 }
 
-/** pgAdmin's "Run now" for all the jobs in one transaction: they become due at the same instant. */
+/** The shared "Run now", with each due instant recorded in bench_due. */
 export async function runNow(db: BenchDb, jobIds: number[]): Promise<void> {
+  const due = await makeDue(db, ...jobIds);
   await db.query(
-    `WITH u AS (UPDATE pgagent.pga_job SET jobnextrun = now() WHERE jobid = ANY($1) RETURNING jobid, jobnextrun)
-     INSERT INTO public.bench_due (jobid, due) SELECT jobid, jobnextrun FROM u`,
-    [jobIds],
+    'INSERT INTO public.bench_due (jobid, due) SELECT * FROM unnest($1::int4[], $2::timestamptz[])',
+    [due.map((d) => d.jobid), due.map((d) => d.due)],
   );
 }
 

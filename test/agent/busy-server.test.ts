@@ -5,7 +5,8 @@ import * as path from 'path';
 import { Client } from 'pg';
 import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { createJob, runNow, waitForRunningStep, waitForRuns } from './fixtures';
+import { createJob, runNow } from '../helpers/jobs';
+import { waitForRunningStep, waitForRuns } from '../helpers/runs';
 import { waitFor } from '../helpers/wait';
 
 // Superusers ignore connection limits, so the step logs in as a role allowed one connection.

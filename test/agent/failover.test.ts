@@ -2,14 +2,12 @@
 // nothing and says so once; when the primary stops and the standby is promoted, agents follow
 // it within one -r, the run in flight of an agent that cannot follow is recorded aborted once
 // its lease has run out, and the next due job runs once.
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { Cluster, runAsServerUser, startCluster } from '../../scripts/cluster';
+import { Cluster, startCluster } from '../../scripts/cluster';
 import { AgentProcess, startAgent, stopAllAgents } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
-import { clusterJobDb, createJob, runNow, runsOf, waitForRuns, waitForRunningStep } from './fixtures';
+import { clusterJobDb, createJob, runNow } from '../helpers/jobs';
+import { promote, startStandby } from '../helpers/replica';
+import { runsOf, waitForRuns, waitForRunningStep } from '../helpers/runs';
 import { waitFor } from '../helpers/wait';
 
 const DB = 'ha';
@@ -20,28 +18,7 @@ beforeAll(async () => {
   primary = await startCluster({ prefix: CLUSTER_PREFIX });
   primary.psql(`CREATE DATABASE ${DB}`);
   primary.psql('CREATE EXTENSION pgagent', DB);
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), CLUSTER_PREFIX));
-  if (process.getuid?.() === 0) {
-    const id = (flag: string): number =>
-      Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-    fs.chownSync(base, id('-u'), id('-g'));
-  }
-  runAsServerUser(path.join(primary.pgBin, 'pg_basebackup'), [
-    '-D',
-    path.join(base, 'data'),
-    '-R',
-    '-X',
-    'stream',
-    '-c',
-    'fast',
-    '-h',
-    primary.socketDir,
-    '-p',
-    String(primary.port),
-    '-U',
-    primary.user,
-  ]);
-  standby = await startCluster({ baseDir: base });
+  standby = await startStandby(primary);
 }, 120_000);
 
 afterAll(async () => {
@@ -78,7 +55,7 @@ test("standby, then failover: agents follow the promoted standby, the lost agent
   const timeline: string[] = [];
   primary.stop('fast');
   timeline.push(`primary stopped at ${at()}`);
-  runAsServerUser(path.join(standby.pgBin, 'pg_ctl'), ['-D', standby.dataDir, '-w', 'promote']);
+  promote(standby);
   timeline.push(`standby promoted at ${at()}`);
   await a.waitForLog(/registered again as agent pid \d+ \(was \d+\); kept 1 running job\(s\)/, 60_000);
   timeline.push(`a registered on the new primary at ${at()}`);

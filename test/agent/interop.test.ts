@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { createJob, runNow, runsOf, waitForRunningStep } from './fixtures';
+import { createJob, runNow } from '../helpers/jobs';
+import { runsOf, waitForRunningStep } from '../helpers/runs';
 import { waitFor } from '../helpers/wait';
 
 const CPP_AGENT = process.env.PGAGENT_CPP_BINARY ?? '/usr/bin/pgagent';

@@ -5,7 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { AgentProcess, startAgent, stopAllAgents } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { createJob, runNow, waitForRuns } from './fixtures';
+import { createJob, runNow } from '../helpers/jobs';
+import { waitForRuns } from '../helpers/runs';
 
 let db: TestDatabase;
 let other: TestDatabase;

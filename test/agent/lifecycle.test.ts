@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { createJob, runNow, runsOf, stepBackendPid, waitForRuns, waitForRunningStep } from './fixtures';
+import { createJob, runNow } from '../helpers/jobs';
+import { runsOf, stepBackendPid, waitForRuns, waitForRunningStep } from '../helpers/runs';
 import { processAlive } from '../../scripts/cluster';
 import { waitFor } from '../helpers/wait';
 

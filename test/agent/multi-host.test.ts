@@ -2,30 +2,22 @@
 // (pg_basebackup -R): where a connection lands, how the service connection and a step's
 // jstconnstr choose, and the failures in libpq's words. Both servers take only socket and
 // 127.0.0.1 connections; the primary asks role pwuser for a password (no TLS anywhere).
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { connect, connectionPlan, ConnParams, HostPool, parseConninfo } from '../../agent/libpq';
-import { Cluster, freePort, runAsServerUser, startCluster } from '../../scripts/cluster';
+import { Cluster, freePort, startCluster } from '../../scripts/cluster';
 import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
-import { clusterJobDb, createJob, JobDb, runNow, waitForRuns } from './fixtures';
-import { waitFor } from '../helpers/wait';
+import { clusterJobDb, createJob, JobDb, runNow } from '../helpers/jobs';
+import { startStandby } from '../helpers/replica';
+import { waitForRuns } from '../helpers/runs';
 
 let primary: Cluster;
 let standby: Cluster;
 let tmp: string;
 /** No PG* variables, a home without ~/.pgpass: only the string decides. */
 let env: NodeJS.ProcessEnv;
-
-/** Makes dir the server user's, so that pg_basebackup (run as that user) can write into it. */
-function giveToServerUser(dir: string): void {
-  if (process.getuid?.() !== 0) return;
-  const id = (flag: string): number =>
-    Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-  fs.chownSync(dir, id('-u'), id('-g'));
-}
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgagent-multihost-'));
@@ -41,28 +33,7 @@ beforeAll(async () => {
   primary.psql('CREATE EXTENSION pgagent');
   primary.psql('CREATE TABLE landed (port text, standby boolean)');
 
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), CLUSTER_PREFIX));
-  giveToServerUser(base);
-  runAsServerUser(path.join(primary.pgBin, 'pg_basebackup'), [
-    '-D',
-    path.join(base, 'data'),
-    '-R',
-    '-X',
-    'stream',
-    '-c',
-    'fast',
-    '-N',
-    '-h',
-    primary.socketDir,
-    '-p',
-    String(primary.port),
-    '-U',
-    'postgres',
-  ]);
-  standby = await startCluster({ baseDir: base });
-  await waitFor(() => standby.psql('SELECT pg_is_in_recovery()').trim() === 't', {
-    what: 'the standby in recovery',
-  });
+  standby = await startStandby(primary);
 }, 120_000);
 
 afterAll(async () => {

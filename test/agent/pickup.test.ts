@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { createJob, runNow, waitForRuns } from './fixtures';
+import { createJob, runNow } from '../helpers/jobs';
+import { waitForRuns } from '../helpers/runs';
 import { waitFor } from '../helpers/wait';
 
 const STARTED = /pgagent started: agent pid (\d+)/;

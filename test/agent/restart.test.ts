@@ -7,15 +7,8 @@ import * as path from 'path';
 import { Cluster, startCluster } from '../../scripts/cluster';
 import { AgentProcess, startAgent, stopAllAgents } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
-import {
-  clusterJobDb,
-  createJob,
-  JobDb,
-  runNow,
-  stepBackendPid,
-  waitForRuns,
-  waitForRunningStep,
-} from './fixtures';
+import { clusterJobDb, createJob, JobDb, runNow } from '../helpers/jobs';
+import { stepBackendPid, waitForRuns, waitForRunningStep } from '../helpers/runs';
 import { processAlive } from '../../scripts/cluster';
 
 const DB = 'restarts';

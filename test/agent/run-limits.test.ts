@@ -3,7 +3,8 @@
 import * as net from 'net';
 import { AgentProcess, startAgent, stopAllAgents } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { createJob, runNow, StepRun, waitForRuns, waitForRunningStep } from './fixtures';
+import { createJob, runNow } from '../helpers/jobs';
+import { StepRun, waitForRuns, waitForRunningStep } from '../helpers/runs';
 import { peakRssMb, resetPeakRss } from './memory';
 import { waitFor } from '../helpers/wait';
 

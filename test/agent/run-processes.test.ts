@@ -7,7 +7,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { createJob, runNow, waitForRuns, waitForRunningStep } from './fixtures';
+import { createJob, runNow } from '../helpers/jobs';
+import { waitForRuns, waitForRunningStep } from '../helpers/runs';
 import { waitFor } from '../helpers/wait';
 
 let db: TestDatabase;

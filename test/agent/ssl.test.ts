@@ -18,7 +18,8 @@ import { Cluster, freePort, runAsServerUser, startCluster } from '../../scripts/
 import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { clusterJobDb, createJob, runNow, waitForRuns } from './fixtures';
+import { clusterJobDb, createJob, runNow } from '../helpers/jobs';
+import { waitForRuns } from '../helpers/runs';
 
 const SSL_QUERY = 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()';
 const HBA = `local all all trust

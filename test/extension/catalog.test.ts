@@ -4,7 +4,7 @@
 import { Client } from 'pg';
 import { catalogLines, CatalogSection } from '../helpers/catalog';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { boolArray, insertJob, insertRun, insertStep, TABLES } from '../helpers/jobs';
+import { boolArray, insertJob, insertRun, insertStep, TABLES } from '../helpers/catalog-rows';
 import { outcome } from '../helpers/outcome';
 import { serverMajor } from '../helpers/versions';
 

@@ -3,7 +3,7 @@
 // agent has run and released it.
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { insertJob, insertSchedule } from '../helpers/jobs';
+import { insertJob, insertSchedule } from '../helpers/catalog-rows';
 
 let db: TestDatabase;
 let client: Client;

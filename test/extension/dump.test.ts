@@ -4,9 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createTestDatabase, TestDatabase, testCluster } from '../helpers/db';
-import {
-  addUserJobs, allRows, insertException, TABLES, insertJob, insertRun, insertSchedule, insertStep, utcClient,
-} from '../helpers/jobs';
+import { addUserJobs, allRows, insertException, TABLES, insertJob, insertRun, insertSchedule, insertStep, utcClient } from '../helpers/catalog-rows';
 import { outcome } from '../helpers/outcome';
 import { pgDump, pgDumpCanDump, pgRestore } from '../helpers/pgdump';
 import { serverMajor } from '../helpers/versions';

@@ -2,7 +2,7 @@
 // and every running one, without waiting for rows other sessions hold.
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { insertJob, insertStep } from '../helpers/jobs';
+import { insertJob, insertStep } from '../helpers/catalog-rows';
 
 let db: TestDatabase;
 let client: Client;

@@ -5,11 +5,12 @@
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { createJob, runNow, waitForRuns } from '../agent/fixtures';
+import { createJob, runNow } from '../helpers/jobs';
+import { waitForRuns } from '../helpers/runs';
 import { CLI, startAgent, stopAllAgents } from '../helpers/agent-process';
 import { catalogSnapshot } from '../helpers/catalog';
 import { createTestDatabase, TestDatabase, testCluster } from '../helpers/db';
-import { addUserJobs, allRows, insertJob, tableCounts, utcClient } from '../helpers/jobs';
+import { addUserJobs, allRows, insertJob, tableCounts, utcClient } from '../helpers/catalog-rows';
 import { pgAdminStatementTests } from '../helpers/pgadmin';
 import { pgDump, pgDumpCanDump, psqlScript } from '../helpers/pgdump';
 import { controlDefaultVersion, serverMajor } from '../helpers/versions';

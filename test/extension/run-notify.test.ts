@@ -1,7 +1,7 @@
 // The pgagent_run notification: one JSON payload per run that ends, under NOTIFY's size limit.
 import { Client, Notification } from 'pg';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { insertJob, insertStep } from '../helpers/jobs';
+import { insertJob, insertStep } from '../helpers/catalog-rows';
 
 let db: TestDatabase;
 let writer: Client;

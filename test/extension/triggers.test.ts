@@ -2,9 +2,7 @@
 // Schedules start in 2100 (see FAR_FIRST_RUN), so every expected next run is a fixed timestamp.
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import {
-  boolArray, FAR_FIRST_RUN, insertException, insertJob, insertRun, insertSchedule, insertStep, tableCounts, utcClient,
-} from '../helpers/jobs';
+import { boolArray, FAR_FIRST_RUN, insertException, insertJob, insertRun, insertSchedule, insertStep, tableCounts, utcClient } from '../helpers/catalog-rows';
 import { outcome } from '../helpers/outcome';
 import { serverMajor } from '../helpers/versions';
 

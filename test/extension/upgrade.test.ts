@@ -3,7 +3,7 @@
 // a new version or update script is covered without touching this file.
 import { catalogSnapshot } from '../helpers/catalog';
 import { createTestDatabase, TestDatabase, testCluster } from '../helpers/db';
-import { insertException, insertJob, insertRun, insertSchedule, insertStep, tableCounts } from '../helpers/jobs';
+import { insertException, insertJob, insertRun, insertSchedule, insertStep, tableCounts } from '../helpers/catalog-rows';
 import { extensionDdl, pgDumpCanDump } from '../helpers/pgdump';
 import { controlDefaultVersion, serverMajor } from '../helpers/versions';
 

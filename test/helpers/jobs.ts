@@ -1,137 +1,144 @@
-// Rows of the pgagent tables for tests, inserted the way pgAdmin writes them.
-import { Client } from 'pg';
-import { TestDatabase } from './db';
+// Building jobs as pgAdmin writes them and making them due ("Run now"): the one set of job
+// builders of the tests and the bench. Set-based, so the bench's thousand jobs are one statement.
+import { Client, QueryResultRow } from 'pg';
+import { Cluster } from '../../scripts/cluster';
 
-/**
- * Schedules start far in the future so next runs do not depend on the clock: in a UTC
- * database (utcClient), insertSchedule's default schedule first fires at FAR_FIRST_RUN.
- */
-const FAR_START = '2100-01-01 00:00:00+00';
-export const FAR_FIRST_RUN = '2100-01-01T12:00:00.000Z';
-
-/** A boolean[] literal of n entries with the given 1-based positions true. */
-export function boolArray(n: number, trueAt: number[] = []): string {
-  return `{${Array.from({ length: n }, (_, i) => (trueAt.includes(i + 1) ? 't' : 'f')).join(',')}}`;
+/** What the builders need of a database: a TestDatabase, the bench's BenchDb, or one on a test's own cluster. */
+export interface JobDb {
+  name: string;
+  connect(): Promise<Client>;
+  query<T extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
-async function insert(client: Client, sql: string, params: unknown[]): Promise<number> {
-  const rows = (await client.query(sql, params)).rows;
-  return Object.values(rows[0])[0] as number;
+/** Database name on a test's own cluster, as a JobDb. */
+export function clusterJobDb(cluster: Cluster, name: string): JobDb {
+  const connect = async (): Promise<Client> => {
+    const c = new Client(cluster.clientConfig(name));
+    await c.connect();
+    return c;
+  };
+  return {
+    name,
+    connect,
+    query: async (sql, params) => {
+      const c = await connect();
+      try {
+        return (await c.query(sql, params)).rows;
+      } finally {
+        await c.end();
+      }
+    },
+  };
 }
 
-export function insertJob(
-  client: Client,
-  opts: { name?: string; enabled?: boolean; jclid?: number } = {},
-): Promise<number> {
-  return insert(
-    client,
-    'INSERT INTO pgagent.pga_job (jobjclid, jobname, jobenabled) VALUES ($1, $2, $3) RETURNING jobid',
-    [opts.jclid ?? 1, opts.name ?? 'job', opts.enabled ?? true],
+/** A connection a test already holds (e.g. in a session time zone of its own), as a JobDb. */
+export function clientJobDb(client: Client, name = ''): JobDb {
+  return {
+    name,
+    connect: () => Promise.reject(new Error('clientJobDb: the test holds the only connection')),
+    query: async (sql, params) => (await client.query(sql, params)).rows,
+  };
+}
+
+export interface StepSpec {
+  /** `{jobid}` is replaced by the job's id. */
+  code: string;
+  kind?: 's' | 'b';
+  /** Steps run in order of name; the default names keep the order given. */
+  name?: string;
+  /** SQL steps: the database on the agent's server (default: the one the JobDb is on). */
+  dbname?: string;
+  /** SQL steps: a connection string instead of dbname. */
+  connstr?: string;
+  onerror?: 'f' | 's' | 'i';
+  enabled?: boolean;
+}
+
+export interface JobSpec {
+  name?: string;
+  /** The job class's id (default: 'Miscellaneous'). */
+  jclid?: number;
+  enabled?: boolean;
+  hostagent?: string;
+  steps?: StepSpec[];
+  /** Also give the job an every-minute schedule (otherwise it only runs when made due). */
+  everyMinute?: boolean;
+}
+
+/** Creates n jobs named "<name> 1" to "<name> n", each with the spec's steps; not due until runNow(). */
+export function createJobs(db: JobDb, n: number, spec: JobSpec = {}): Promise<number[]> {
+  const base = spec.name ?? 'job';
+  return insertJobs(
+    db,
+    spec,
+    Array.from({ length: n }, (_, i) => `${base} ${i + 1}`),
   );
 }
 
-export function insertStep(
-  client: Client,
-  jobid: number,
-  opts: { kind?: 's' | 'b'; name?: string } = {},
-): Promise<number> {
-  const kind = opts.kind ?? 's';
-  // An SQL step on a database of this server; a batch step names none.
-  return insert(
-    client,
-    `INSERT INTO pgagent.pga_jobstep (jstjobid, jstname, jstkind, jstcode, jstdbname)
-     VALUES ($1, $2, $3::character(1), 'SELECT 1', $4::name) RETURNING jstid`,
-    [jobid, opts.name ?? 'step', kind, kind === 's' ? 'postgres' : ''],
+/** Creates the job; it is not due until runNow(). */
+export async function createJob(db: JobDb, spec: JobSpec = {}): Promise<number> {
+  const [jobid] = await insertJobs(db, spec, [spec.name ?? 'test job']);
+  return jobid;
+}
+
+async function insertJobs(db: JobDb, spec: JobSpec, names: string[]): Promise<number[]> {
+  const rows = await db.query<{ jobid: number }>(
+    `INSERT INTO pgagent.pga_job (jobjclid, jobname, jobhostagent, jobenabled)
+     SELECT coalesce($1::int4, (SELECT jclid FROM pgagent.pga_jobclass WHERE jclname = 'Miscellaneous')), n, $3, $4
+       FROM unnest($2::text[]) WITH ORDINALITY AS t (n, i) ORDER BY i
+     RETURNING jobid`,
+    [spec.jclid ?? null, names, spec.hostagent ?? '', spec.enabled ?? true],
   );
-}
-
-/** Fires daily at hour:00 (default 12:00) from FAR_START on. */
-export function insertSchedule(client: Client, jobid: number, opts: { hour?: number } = {}): Promise<number> {
-  return insert(
-    client,
-    `INSERT INTO pgagent.pga_schedule (jscjobid, jscname, jscstart, jscminutes, jschours)
-     VALUES ($1, 'schedule', $2, $3::boolean[], $4::boolean[]) RETURNING jscid`,
-    [jobid, FAR_START, boolArray(60, [1]), boolArray(24, [(opts.hour ?? 12) + 1])],
-  );
-}
-
-export function insertException(
-  client: Client,
-  jscid: number,
-  date: string | null,
-  time: string | null = null,
-): Promise<number> {
-  return insert(
-    client,
-    'INSERT INTO pgagent.pga_exception (jexscid, jexdate, jextime) VALUES ($1, $2, $3) RETURNING jexid',
-    [jscid, date, time],
-  );
-}
-
-/** A finished run of the job with one step log row; returns the joblog id. */
-export async function insertRun(client: Client, jobid: number, jstid: number): Promise<number> {
-  const jlgid = await insert(
-    client,
-    "INSERT INTO pgagent.pga_joblog (jlgjobid, jlgstatus, jlgduration) VALUES ($1, 's', '1 second') RETURNING jlgid",
-    [jobid],
-  );
-  await client.query(
-    `INSERT INTO pgagent.pga_jobsteplog (jsljlgid, jsljstid, jslstatus, jslresult, jslduration, jsloutput)
-     VALUES ($1, $2, 's', 1, '1 second', 'out')`,
-    [jlgid, jstid],
-  );
-  return jlgid;
-}
-
-export const TABLES = [
-  'pga_jobagent',
-  'pga_jobclass',
-  'pga_job',
-  'pga_jobstep',
-  'pga_schedule',
-  'pga_exception',
-  'pga_joblog',
-  'pga_jobsteplog',
-];
-
-/** Row count of every pgagent table. */
-export async function tableCounts(client: Client): Promise<Record<string, number>> {
-  const sql = `SELECT ${TABLES.map((t) => `(SELECT count(*)::int FROM pgagent.${t}) AS ${t}`).join(', ')}`;
-  return (await client.query(sql)).rows[0];
-}
-
-/**
- * A connection to the database with its time zone set to UTC, so FAR_FIRST_RUN holds: 4.2
- * reads schedules in the session's zone, 4.3 in the database's (its TimeZone setting).
- */
-export async function utcClient(db: TestDatabase): Promise<Client> {
-  await db.query(`ALTER DATABASE ${db.name} SET timezone = 'UTC'`);
-  return db.connect();
-}
-
-/** Jobs of a user class and a built-in one, with steps, schedules, exceptions and runs. */
-export async function addUserJobs(client: Client): Promise<void> {
-  const { rows } = await client.query(
-    "INSERT INTO pgagent.pga_jobclass (jclname) VALUES ('Backups') RETURNING jclid",
-  );
-  for (const jclid of [rows[0].jclid, 1]) {
-    const jobid = await insertJob(client, { jclid, name: `job of class ${jclid}` });
-    const jstid = await insertStep(client, jobid);
-    await insertStep(client, jobid, { kind: 'b', name: 'batch' });
-    const jscid = await insertSchedule(client, jobid);
-    await insertException(client, jscid, '2100-01-01', `0${jclid % 10}:00`);
-    await insertRun(client, jobid, jstid);
-  }
-}
-
-/** Every row of every table. jobnextrun is left out: restoring the schedules fires their
- *  trigger, which recomputes it in the restoring session's time zone. */
-export async function allRows(db: TestDatabase): Promise<Record<string, unknown[]>> {
-  const result: Record<string, unknown[]> = {};
-  for (const table of TABLES) {
-    result[table] = await db.query(
-      `SELECT to_jsonb(t) - 'jobnextrun' AS row FROM pgagent.${table} t ORDER BY 1`,
+  const ids = rows.map((r) => r.jobid).sort((a, b) => a - b);
+  if (spec.steps?.length) await addSteps(db, ids, spec.steps);
+  if (spec.everyMinute) {
+    // All-false arrays mean "every minute"; the schedule trigger sets jobnextrun to the next one.
+    await db.query(
+      `INSERT INTO pgagent.pga_schedule (jscjobid, jscname) SELECT unnest($1::int4[]), 'every minute'`,
+      [ids],
     );
   }
-  return result;
+  return ids;
+}
+
+/** Adds the steps to each of the jobs; returns the new steps' ids, job by job, in the order given. */
+export async function addSteps(db: JobDb, jobids: number[], steps: StepSpec[]): Promise<number[]> {
+  const specs = steps.map((s, i) => ({
+    nth: i,
+    name: s.name ?? `step ${String(i + 1).padStart(2, '0')}`,
+    kind: s.kind ?? 's',
+    code: s.code,
+    dbname: s.dbname ?? null,
+    connstr: s.connstr ?? '',
+    onerror: s.onerror ?? 'f',
+    enabled: s.enabled ?? true,
+  }));
+  const rows = await db.query<{ jstid: number }>(
+    `INSERT INTO pgagent.pga_jobstep (jstjobid, jstname, jstkind, jstcode, jstdbname, jstconnstr, jstonerror, jstenabled)
+     SELECT j, s.name, s.kind::character(1), replace(s.code, '{jobid}', j::text),
+            CASE WHEN s.kind = 's' AND s.connstr = '' THEN coalesce(s.dbname, current_database()) ELSE '' END,
+            s.connstr, s.onerror::character(1), s.enabled
+       FROM unnest($1::int4[]) WITH ORDINALITY AS jobs (j, jn),
+            jsonb_to_recordset($2::jsonb)
+              AS s (nth int, name text, kind text, code text, dbname name, connstr text, onerror text, enabled boolean)
+      ORDER BY jn, s.nth
+     RETURNING jstid`,
+    [jobids, JSON.stringify(specs)],
+  );
+  return rows.map((r) => r.jstid).sort((a, b) => a - b);
+}
+
+export interface Due {
+  jobid: number;
+  /** ISO 8601 with microseconds (a Date would keep milliseconds only). */
+  due: string;
+}
+
+/** pgAdmin's "Run now", for all the jobs in one statement: they become due at the same instant, returned. */
+export function runNow(db: JobDb, ...jobids: number[]): Promise<Due[]> {
+  return db.query<Due>(
+    `UPDATE pgagent.pga_job SET jobnextrun = now() WHERE jobid = ANY($1)
+     RETURNING jobid, to_json(jobnextrun) #>> '{}' AS due`,
+    [jobids],
+  );
 }

@@ -4,7 +4,7 @@
 // test/extension/install-schema.test.ts on a schema made by pgagent install-schema.
 import { Client } from 'pg';
 import { TestDatabase } from './db';
-import { FAR_FIRST_RUN, insertJob, insertRun, insertSchedule, insertStep, utcClient } from './jobs';
+import { FAR_FIRST_RUN, insertJob, insertRun, insertSchedule, insertStep, utcClient } from './catalog-rows';
 
 /** pgAdmin writes arrays as ARRAY[...]::boolean[] with the given 1-based positions true. */
 function pgAdminArray(n: number, trueAt: number[]): string {

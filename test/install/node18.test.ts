@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AgentProcess } from '../helpers/agent-process';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { createJob, runNow, waitForRuns } from '../agent/fixtures';
+import { createJob, runNow } from '../helpers/jobs';
+import { waitForRuns } from '../helpers/runs';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'agent', 'cli.js');

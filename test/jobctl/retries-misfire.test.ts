@@ -5,7 +5,8 @@
 import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { waitFor } from '../helpers/wait';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { createJob, runNow, runsOf, waitForRuns } from '../agent/fixtures';
+import { createJob, runNow } from '../helpers/jobs';
+import { runsOf, waitForRuns } from '../helpers/runs';
 import { alterJob, hourlyFarFromNow, scheduledSlot } from './support';
 
 let db: TestDatabase;

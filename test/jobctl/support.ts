@@ -1,7 +1,7 @@
 // What the job control tests share: settings through pgagent.alter_job, a schedule that fires
 // once an hour far from now (so retries and time limits are never overtaken by it), the
 // schedule's own next slot, and whether a process group or a step's backend is still there.
-import { JobDb } from '../agent/fixtures';
+import { JobDb } from '../helpers/jobs';
 
 /** pgagent.alter_job with named settings, e.g. { step_timeout: '2 s', max_retries: 2 }. */
 export async function alterJob(

@@ -11,7 +11,8 @@ import { promisify } from 'util';
 import { CLI, startAgent, stopAllAgents } from '../helpers/agent-process';
 import { waitFor } from '../helpers/wait';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { createJob, runNow, waitForRuns, waitForRunningStep } from '../agent/fixtures';
+import { createJob, runNow } from '../helpers/jobs';
+import { waitForRuns, waitForRunningStep } from '../helpers/runs';
 import { alterJob, backendsRunning, groupAlive, hourlyFarFromNow, scheduledSlot } from './support';
 
 let db: TestDatabase;

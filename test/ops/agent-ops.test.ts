@@ -6,7 +6,8 @@ import { Cluster, freePort, startCluster } from '../../scripts/cluster';
 import { startAgent, stopAllAgents } from '../helpers/agent-process';
 import { CLUSTER_PREFIX } from '../helpers/constants';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { createJob, runNow, waitForRuns } from '../agent/fixtures';
+import { createJob, runNow } from '../helpers/jobs';
+import { waitForRuns } from '../helpers/runs';
 import { Receiver, startReceiver } from './support';
 import { waitFor } from '../helpers/wait';
 

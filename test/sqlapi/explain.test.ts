@@ -1,7 +1,7 @@
 // pgagent.explain(job_id): one readable line per reason a job is or is not about to run.
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { utcClient } from '../helpers/jobs';
+import { utcClient } from '../helpers/catalog-rows';
 import { claim, deadPid, recordRun, registerAgent } from './runs';
 
 let db: TestDatabase;

@@ -2,7 +2,7 @@
 // next_runs and cron_expression, in a database whose schedules are read in UTC.
 import { Client, DatabaseError } from 'pg';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { insertJob, insertSchedule, insertStep, utcClient } from '../helpers/jobs';
+import { insertJob, insertSchedule, insertStep, utcClient } from '../helpers/catalog-rows';
 
 let db: TestDatabase;
 let client: Client;

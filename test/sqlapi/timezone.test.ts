@@ -2,7 +2,7 @@
 // zone is checked and spelled as PostgreSQL spells it, and every next-run path reads it.
 import { Client, DatabaseError } from 'pg';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { insertJob, insertSchedule, utcClient } from '../helpers/jobs';
+import { insertJob, insertSchedule, utcClient } from '../helpers/catalog-rows';
 
 let db: TestDatabase;
 let client: Client;

@@ -2,7 +2,7 @@
 // per job), over runs written as an agent writes them.
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { insertStep, utcClient } from '../helpers/jobs';
+import { insertStep, utcClient } from '../helpers/catalog-rows';
 import { claim, recordRun, registerAgent } from './runs';
 
 let db: TestDatabase;

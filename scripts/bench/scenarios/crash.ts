@@ -5,7 +5,7 @@
 import { AgentKind } from '../agents';
 import { BenchContext, Scenario } from '../context';
 import { BenchDb } from '../db';
-import { createJobs, runNow, runNowLatencies, STEPS } from '../jobs';
+import { createBenchJobs, runNow, runNowLatencies, STEPS } from '../jobs';
 import { label, num } from '../report';
 import { failed, perAgent, registeredPid, RunningAgent, Session, withSession } from '../session';
 import { poll } from '../../../test/helpers/wait';
@@ -37,7 +37,7 @@ async function runState(db: BenchDb, jobid: number): Promise<RunState> {
 
 /** Starts a pg_sleep(30) job and waits until `agent` runs its step; returns the job id. */
 async function startLongJob(s: Session, agent: RunningAgent): Promise<number> {
-  const [job] = await createJobs(s.db, 1, STEPS.sleep30);
+  const [job] = await createBenchJobs(s.db, 1, STEPS.sleep30);
   await runNow(s.db, [job]);
   const running = await poll(async () => {
     const [r] = await s.db.query<{ ok: boolean }>(
@@ -129,7 +129,7 @@ interface RestartResult {
 async function restartMidJob(ctx: BenchContext, kind: AgentKind): Promise<RestartResult> {
   return withSession(ctx, `crash_pgrestart_${kind.name}`, async (s) => {
     const a = await s.start(kind, { retry: 10 });
-    const [probe] = await createJobs(s.db, 1, STEPS.select);
+    const [probe] = await createBenchJobs(s.db, 1, STEPS.select);
     const job = await startLongJob(s, a);
     const logBefore = a.proc.log.length;
     const t0 = Date.now();

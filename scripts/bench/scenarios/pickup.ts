@@ -4,7 +4,7 @@
 // bound by waiting, and the same moment's machine noise then hits both alike.
 import { AgentFlags, AgentKind } from '../agents';
 import { BenchContext, Scenario } from '../context';
-import { createJobs, runNow, runNowLatencies, scheduledLatencies, STEPS } from '../jobs';
+import { createBenchJobs, runNow, runNowLatencies, scheduledLatencies, STEPS } from '../jobs';
 import { fmtQuantiles, label, ratioLine } from '../report';
 import { failed, perAgent, withSession } from '../session';
 import { quantiles, Quantiles } from '../stats';
@@ -41,8 +41,8 @@ interface PickupResult {
 async function measure(ctx: BenchContext, kind: AgentKind, phase: Phase): Promise<PickupResult> {
   return withSession(ctx, `pickup_${phase.name}_${kind.name}`, async (s) => {
     await s.start(kind, phase.flags);
-    const runNowIds = await createJobs(s.db, phase.samples, STEPS.select);
-    const scheduledIds = await createJobs(s.db, SCHEDULED_JOBS, STEPS.select, { everyMinute: true });
+    const runNowIds = await createBenchJobs(s.db, phase.samples, STEPS.select);
+    const scheduledIds = await createBenchJobs(s.db, SCHEDULED_JOBS, STEPS.select, { everyMinute: true });
     const start = Date.now();
     const toFirst = msToNextMinute() + (msToNextMinute() < SCHEDULE_LEAD_MS ? 60_000 : 0);
     const firstBoundary = new Date(Math.round((start + toFirst) / 60_000) * 60_000);

@@ -6,7 +6,7 @@
 // same statements.
 import { BenchContext, Scenario } from '../context';
 import { BenchDb } from '../db';
-import { createJobs, runNow, runNowLatencies } from '../jobs';
+import { createBenchJobs, runNow, runNowLatencies } from '../jobs';
 import { fmtQuantiles, label, num } from '../report';
 import { withSession } from '../session';
 import { quantiles, Quantiles } from '../stats';
@@ -25,7 +25,7 @@ interface PurgeResult {
 
 /** runs runs for each of the history jobs, one step log row each, spread over the last year. */
 async function fillHistory(db: BenchDb, runsPerJob: number): Promise<number> {
-  const jobs = await createJobs(db, HISTORY_JOBS, { kind: 's', code: 'SELECT 1' });
+  const jobs = await createBenchJobs(db, HISTORY_JOBS, { kind: 's', code: 'SELECT 1' });
   await db.query(
     `WITH r AS (
        INSERT INTO pgagent.pga_joblog (jlgjobid, jlgstatus, jlgstart, jlgduration)
@@ -66,7 +66,7 @@ export const purge: Scenario = {
       const logRows = await fillHistory(s.db, runsPerJob);
       await s.start(ours);
       // Probe jobs: each is made due again only after its previous run, so no delay is hidden by overlap.
-      const probes = await createJobs(s.db, 20, { kind: 's', code: 'SELECT 1' });
+      const probes = await createBenchJobs(s.db, 20, { kind: 's', code: 'SELECT 1' });
       const baselineUntil = Date.now() + 5000;
       const pickupWithoutPurge = await pickupWhile(s.db, probes, () => Date.now() < baselineUntil);
       let purging = true;
