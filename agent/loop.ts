@@ -1,4 +1,4 @@
-// The poll loop: one probe (which also renews the agent's lease), then only if it says so
+// The poll loop: one probe (which renews the agent's lease when half of it has passed), then only if it says so
 // clear dead agents and claim due jobs up to the free run slots, handing them to the run
 // starter; then sleep until the earlier of the poll interval and the next job's jobnextrun (so
 // a job due at 10:05:00 starts then, not up to a poll interval later). So an idle poll costs
@@ -8,6 +8,7 @@
 import { DatabaseError } from 'pg';
 import { ClaimedJob } from './job-runner';
 import { Logger } from './logger';
+import { LeaseRenewal } from './lease-renewal';
 import { describeError } from './pg-errors';
 import { ServiceConnection, ServiceDown } from './service';
 import { claimDueJobs, probe, Probe } from './sql/poll';
@@ -49,8 +50,9 @@ const DUE_MARGIN_MS = 5;
 
 /** The service connection as the loop's database; the claim's logged runs go to `claimed`. */
 export function pollDb(service: ServiceConnection, claimed: ClaimedRuns): PollDb {
+  const renewal = new LeaseRenewal();
   return {
-    probe: (station) => probe(service, station, service.leaseSeconds),
+    probe: (station) => probe(service, station, service.leaseSeconds, renewal),
     sweepDeadAgents: () => service.sweepDeadAgents(),
     claim: (station, limit) => claimDueJobs(service, station, limit, claimed),
     whenConnected: (signal) => service.whenConnected(signal),
@@ -145,8 +147,8 @@ export class PollLoop {
   /**
    * Claims up to `free` due jobs and starts their runs. A claim that fills every free slot
    * leaves a backlog: the polls woken by those runs' ends claim again without a probe, for
-   * up to half a poll interval since the last one (which renews the lease and clears dead
-   * agents); the ends of the runs started wake the loop.
+   * up to half a poll interval since the last one (which clears dead agents and renews the
+   * lease when due); the ends of the runs started wake the loop.
    */
   private async claim(free: number): Promise<void> {
     this.backlog = false;

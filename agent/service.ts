@@ -53,8 +53,8 @@ export class ServiceConnection implements Db {
   }
 
   /**
-   * The lease the agent promises (null on a schema without leases): it renews it with every
-   * poll (at most -t apart) and, after a loss, is back within about -r.
+   * The lease the agent promises (null on a schema without leases): a poll (at most -t apart)
+   * renews it once half of it has passed (lease-renewal.ts) and, after a loss, is back within about -r.
    */
   get leaseSeconds(): number | null {
     return this.schema?.lease ? 2 * this.options.pollSeconds + this.options.retrySeconds : null;

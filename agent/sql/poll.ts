@@ -1,5 +1,6 @@
 // A poll's statements: the probe (an idle poll's only statement) and the claim of due jobs.
 import { ClaimedJob } from '../job-runner';
+import { LeaseRenewal } from '../lease-renewal';
 import { Step } from '../steps/step';
 import { agentIsDead } from './agents';
 import { Db } from './db';
@@ -20,7 +21,7 @@ SELECT ${registered} AS registered,
        (SELECT extract(epoch FROM min(jobnextrun) - clock_timestamp())::float8
           FROM pgagent.pga_job WHERE ${CLAIMABLE_BY_STATION} AND jobnextrun > now()) AS seconds`;
 
-/** 4.4: the probe also renews our lease ($2 seconds), so liveness costs no statement of its own. */
+/** 4.4: the probe also renews our lease ($2 seconds), so liveness costs no statement of its own (lease-renewal.ts says when). */
 export const PROBE_WITH_HEARTBEAT = `
 WITH beat AS (
   UPDATE pgagent.pga_jobagent SET jagseen = now(), jaglease = make_interval(secs => $2)
@@ -28,11 +29,13 @@ WITH beat AS (
   RETURNING jagpid
 )${probeSelect(true, 'EXISTS (SELECT 1 FROM beat)')}`;
 
+const REGISTERED = 'EXISTS (SELECT 1 FROM pgagent.pga_jobagent WHERE jagpid = pg_backend_pid())';
+
 /** Before 4.4: read-only. */
-export const PROBE = probeSelect(
-  false,
-  'EXISTS (SELECT 1 FROM pgagent.pga_jobagent WHERE jagpid = pg_backend_pid())',
-);
+export const PROBE = probeSelect(false, REGISTERED);
+
+/** 4.4, between renewals: read-only. */
+export const PROBE_WITH_LEASE = probeSelect(true, REGISTERED);
 
 export type Probe = {
   registered: boolean;
@@ -41,12 +44,18 @@ export type Probe = {
   seconds: number | null;
 };
 
-/** leaseSeconds null: a schema without leases. */
-export async function probe(db: Db, station: string, leaseSeconds: number | null): Promise<Probe> {
-  const { rows } =
-    leaseSeconds === null
-      ? await db.query<Probe>(PROBE, [station])
-      : await db.query<Probe>(PROBE_WITH_HEARTBEAT, [station, leaseSeconds]);
+/** leaseSeconds null: a schema without leases; `renewal` says when the probe renews the lease. */
+export async function probe(
+  db: Db,
+  station: string,
+  leaseSeconds: number | null,
+  renewal: LeaseRenewal,
+): Promise<Probe> {
+  if (leaseSeconds === null) return (await db.query<Probe>(PROBE, [station])).rows[0];
+  if (!renewal.due(leaseSeconds)) return (await db.query<Probe>(PROBE_WITH_LEASE, [station])).rows[0];
+  const sentAt = performance.now();
+  const { rows } = await db.query<Probe>(PROBE_WITH_HEARTBEAT, [station, leaseSeconds]);
+  renewal.renewed(sentAt);
   return rows[0];
 }
 
