@@ -54,7 +54,7 @@ export function pollDb(service: ServiceConnection, claimed: ClaimedRuns): PollDb
   return {
     probe: (station) => probe(service, station, service.leaseSeconds, renewal),
     sweepDeadAgents: () => service.sweepDeadAgents(),
-    claim: (station, limit) => claimDueJobs(service, station, limit, claimed),
+    claim: (station, limit) => claimDueJobs(service, station, limit, claimed, service.jobControl),
     whenConnected: (signal) => service.whenConnected(signal),
     registrationGone: () => service.registrationGone(),
     get idleSessionTimeoutMs() {

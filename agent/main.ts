@@ -17,7 +17,7 @@ import { Runs } from './runs';
 import { ServiceConnection, ServiceDown } from './service';
 import { ShutdownSignals } from './shutdown-signals';
 import { ConfigError } from './service-problems';
-import { jobLimits, NO_LIMITS, stopRequests } from './sql/job-control';
+import { NO_LIMITS, stopRequests } from './sql/job-control';
 import { ClaimedRuns, runStore, Submit } from './sql/runs';
 import { LOST, SHUTDOWN } from './status';
 import { batchStepRunner, refusedBatchStep } from './steps/batch-step';
@@ -80,7 +80,8 @@ export async function runAgent(
     logger,
     events,
     agentPid: () => service.agentPid,
-    limits: (jobId: number) => (service.jobControl ? jobLimits(submit, jobId) : Promise.resolve(NO_LIMITS)),
+    // Read by the claim on 4.4 schemas; none before (pgAgent's behaviour).
+    limits: async (jobId: number) => claimed.limits(jobId) ?? NO_LIMITS,
   };
   /** Aborts the runs someone asked to stop (pgagent.stop); a failed look is logged, the next notice looks again. */
   const stopRequestedRuns = async (): Promise<void> => {

@@ -1,11 +1,12 @@
-// Extension 4.4's job control as the agent sees it: a job's time limits, read when its run
-// starts, and the stop requests (pgagent.stop) for the runs it holds.
+// Extension 4.4's job control as the agent sees it: a job's time limits, read with its claim
+// (poll.ts), and the stop requests (pgagent.stop) for the runs it holds.
 import { Submit } from './runs';
 
-/** Seconds; NULL: no limit. */
-export const JOB_LIMITS = `
-SELECT extract(epoch FROM timeout)::float8 AS run_seconds, extract(epoch FROM step_timeout)::float8 AS step_seconds
-  FROM pgagent.pga_job_settings($1)`;
+/** A job's time limits from pga_job_settings (alias s), in seconds (NULL: no limit): the claim reads them (poll.ts). */
+export const LIMITS_COLUMNS =
+  'extract(epoch FROM s.timeout)::float8 AS run_seconds, extract(epoch FROM s.step_timeout)::float8 AS step_seconds';
+
+export type LimitsRow = { run_seconds: number | null; step_seconds: number | null };
 
 /** Stop requests for the running runs of jobs $1 (int4[]): who asked and when. */
 export const STOP_REQUESTS = `
@@ -21,10 +22,7 @@ export interface JobLimits {
 
 export const NO_LIMITS: JobLimits = { runSeconds: null, stepSeconds: null };
 
-export async function jobLimits(submit: Submit, jobId: number): Promise<JobLimits> {
-  const [row] = (
-    await submit<{ run_seconds: number | null; step_seconds: number | null }>(JOB_LIMITS, [jobId])
-  ).rows;
+export function limitsOf(row: LimitsRow): JobLimits {
   return { runSeconds: row.run_seconds, stepSeconds: row.step_seconds };
 }
 

@@ -4,6 +4,7 @@ import { LeaseRenewal } from '../lease-renewal';
 import { Step } from '../steps/step';
 import { agentIsDead } from './agents';
 import { Db } from './db';
+import { LIMITS_COLUMNS, limitsOf, LimitsRow } from './job-control';
 import { ClaimedRuns } from './runs';
 
 /** A job that station $1 may claim once it is due: the probe and the claim must agree on it. */
@@ -68,9 +69,10 @@ export async function probe(
  * claim is `UPDATE ... WHERE jobid = ? AND jobagentid IS NULL`; a job the guard refused gets
  * no log row. Not repeated after a reconnect: a lost reply leaves the jobs with our old pid,
  * and the take-over releases them and drops their unstarted runs (agents.ts).
- * `late`: seconds since the job was due.
+ * `late`: seconds since the job was due. With job control (4.4) it also reads each job's time
+ * limits (`withLimits`), so a run's start costs no statement at all.
  */
-export const CLAIM_DUE_JOBS = `
+const claimStatement = (withLimits: boolean): string => `
 WITH claimed AS (
   UPDATE pgagent.pga_job SET jobagentid = pg_backend_pid(), joblastrun = now()
    WHERE jobid IN (
@@ -89,11 +91,14 @@ SELECT c.jobid, c.jobname, extract(epoch FROM clock_timestamp() - c.jobnextrun):
        (SELECT COALESCE(json_agg(json_build_object('jstid', jstid, 'jstname', jstname, 'jstkind', jstkind, 'jstcode', jstcode,
                                                    'jstconnstr', jstconnstr, 'jstdbname', jstdbname, 'jstonerror', jstonerror)
                                  ORDER BY jstname, jstid), '[]')
-          FROM pgagent.pga_jobstep WHERE jstjobid = c.jobid AND jstenabled) AS steps
-  FROM claimed c JOIN logged l ON l.jlgjobid = c.jobid
+          FROM pgagent.pga_jobstep WHERE jstjobid = c.jobid AND jstenabled) AS steps${withLimits ? `, ${LIMITS_COLUMNS}` : ''}
+  FROM claimed c JOIN logged l ON l.jlgjobid = c.jobid${withLimits ? '\n CROSS JOIN LATERAL pgagent.pga_job_settings(c.jobid) s' : ''}
  ORDER BY c.jobnextrun`;
 
-type ClaimRow = ClaimedJob & { run_id: number; steps: Step[] };
+export const CLAIM_DUE_JOBS = claimStatement(false);
+export const CLAIM_DUE_JOBS_WITH_LIMITS = claimStatement(true);
+
+type ClaimRow = ClaimedJob & { run_id: number; steps: Step[] } & Partial<LimitsRow>;
 
 /** Claims due jobs and hands their logged runs to the RunStore through `claimed`. */
 export async function claimDueJobs(
@@ -101,10 +106,17 @@ export async function claimDueJobs(
   station: string,
   limit: number,
   claimed: ClaimedRuns,
+  withLimits: boolean,
 ): Promise<ClaimedJob[]> {
-  const { rows } = await db.query<ClaimRow & Record<string, unknown>>(CLAIM_DUE_JOBS, [station, limit]);
-  return rows.map(({ run_id, steps, ...job }) => {
-    claimed.put(job.jobid, { runId: run_id, steps });
+  const { rows } = await db.query<ClaimRow & Record<string, unknown>>(
+    withLimits ? CLAIM_DUE_JOBS_WITH_LIMITS : CLAIM_DUE_JOBS,
+    [station, limit],
+  );
+  return rows.map(({ run_id, steps, run_seconds, step_seconds, ...job }) => {
+    const limits = withLimits
+      ? limitsOf({ run_seconds: run_seconds ?? null, step_seconds: step_seconds ?? null })
+      : undefined;
+    claimed.put(job.jobid, { runId: run_id, steps, limits });
     return job;
   });
 }

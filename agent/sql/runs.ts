@@ -11,6 +11,7 @@ import { DatabaseError } from 'pg';
 import { replaceUnstorable } from '../encoding';
 import { Status } from '../status';
 import { Step } from '../steps/step';
+import type { JobLimits } from './job-control';
 
 export type Submit = <R extends Record<string, unknown>>(
   sql: string,
@@ -104,10 +105,11 @@ export const STORABLE = 'SELECT length($1::text) AS n';
 /** 22P05 untranslatable character, 22021 invalid byte sequence for the encoding. */
 const ENCODING_CODES = new Set(['22P05', '22021']);
 
-/** A run the claim has logged, and its job's steps as the claim read them. */
+/** A run the claim has logged, and its job's steps (and, with job control, time limits) as the claim read them. */
 export interface ClaimedRun {
   runId: number;
   steps: Step[];
+  limits?: JobLimits;
 }
 
 /**
@@ -115,7 +117,7 @@ export interface ClaimedRun {
  * steps. An entry nobody takes (a runner that ended early) is replaced by the job's next claim.
  */
 export class ClaimedRuns {
-  private readonly byJob = new Map<number, { runId: number | null; steps: Step[] }>();
+  private readonly byJob = new Map<number, { runId: number | null; steps: Step[]; limits?: JobLimits }>();
 
   put(jobId: number, run: ClaimedRun): void {
     this.byJob.set(jobId, { ...run });
@@ -127,6 +129,12 @@ export class ClaimedRuns {
     if (entry && runId !== null) entry.runId = null;
     else this.byJob.delete(jobId); // a run the claim did not log: older steps are no longer its own
     return runId;
+  }
+
+  /** The time limits of the claimed run whose id was just taken, if the claim read them. */
+  limits(jobId: number): JobLimits | undefined {
+    const entry = this.byJob.get(jobId);
+    return entry && entry.runId === null ? entry.limits : undefined;
   }
 
   /** The steps of the claimed run whose id was just taken. */
