@@ -128,13 +128,20 @@ describe('steps', () => {
     const jobid = await createJob(db, { everyMinute: true, steps: [{ code: 'SELECT 1' }] });
     await runNow(db, jobid);
     await waitForRuns(db, jobid);
-    const [job] = await db.query<{ next_ok: boolean; joblastrun: Date | null }>(
-      `SELECT jobnextrun > now() AND jobnextrun <= now() + interval '1 minute' AS next_ok, joblastrun
-         FROM pgagent.pga_job WHERE jobid = $1`,
+    // jobnextrun changes only when a run ends (the claim leaves it), so it is the first whole
+    // minute after the end of the job's latest finished run, whenever this looks: also if a
+    // minute has passed meanwhile and the next run started. One statement: one snapshot.
+    const [job] = await db.query<{ whole_minute: boolean; after_end: boolean; within_a_minute: boolean }>(
+      `SELECT date_trunc('minute', j.jobnextrun) = j.jobnextrun AS whole_minute,
+              j.jobnextrun > r.ended AS after_end,
+              j.jobnextrun <= r.ended + interval '1 minute 30 seconds' AS within_a_minute
+         FROM pgagent.pga_job j,
+              LATERAL (SELECT jlgstart + jlgduration AS ended FROM pgagent.pga_joblog
+                        WHERE jlgjobid = j.jobid AND jlgstatus <> 'r' ORDER BY jlgid DESC LIMIT 1) r
+        WHERE j.jobid = $1`,
       [jobid],
     );
-    expect(job.next_ok).toBe(true);
-    expect(job.joblastrun).not.toBeNull();
+    expect(job).toEqual({ whole_minute: true, after_end: true, within_a_minute: true });
     // Every minute from now on it would run beside the other tests' jobs.
     await db.query('UPDATE pgagent.pga_job SET jobenabled = false WHERE jobid = $1', [jobid]);
   });

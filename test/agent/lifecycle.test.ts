@@ -219,11 +219,16 @@ describe('agents side by side', () => {
     expect(run.jlgstatus).toBe('d');
     expect(run.steps).toMatchObject([{ jslstatus: 'd' }]);
     await b.waitForLog(/cleared dead agent pid \d+ on station "a": 1 running job\(s\) recorded aborted/);
-    // Released with its next run computed from its schedule.
-    const [job] = await db.query('SELECT jobnextrun > now() AS later FROM pgagent.pga_job WHERE jobid = $1', [
-      jobid,
-    ]);
-    expect(job.later).toBe(true);
+    // Released with its next run computed from its schedule: a whole minute after the run began
+    // (not "after now()": nobody can claim it, so a minute boundary may pass before this looks).
+    const [job] = await db.query(
+      `SELECT j.jobagentid IS NULL AS released, date_trunc('minute', j.jobnextrun) = j.jobnextrun AS whole_minute,
+              j.jobnextrun > l.jlgstart AS after_start
+         FROM pgagent.pga_job j JOIN pgagent.pga_joblog l ON l.jlgjobid = j.jobid
+        WHERE j.jobid = $1 AND l.jlgid = $2`,
+      [jobid, run.jlgid],
+    );
+    expect(job).toEqual({ released: true, whole_minute: true, after_start: true });
     // Without its schedule it runs once more, on "Run now" only, not also at a minute boundary.
     await db.query('DELETE FROM pgagent.pga_schedule WHERE jscjobid = $1', [jobid]);
     await db.query("UPDATE pgagent.pga_jobstep SET jstcode = 'echo again' WHERE jstjobid = $1", [jobid]);
