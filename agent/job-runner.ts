@@ -9,19 +9,20 @@
 // another agent's sweep or deleted: then nothing more is written for it. An error of the
 // agent's own (not a step's) ends the run 'i'. A time limit (4.4's timeout and step_timeout)
 // cancels the run or step like an abort but is a failure: a step over its step_timeout gets
-// its jstonerror rule as any failed step, a run over its timeout ends 'f'. The end of a step or run is written until it
-// succeeds (a lock, a revoked right, a trigger may refuse it for a while): a job must never
-// stay claimed because one write failed.
+// its jstonerror rule as any failed step, a run over its timeout ends 'f'. One step's run is
+// step-run.ts; the end of a step or run is written until it succeeds (until-written.ts).
 import { AgentEvents } from './events';
 import { Logger } from './logger';
 import { describeError } from './pg-errors';
 import { ServiceDown } from './service';
 import { JobLimits, NO_LIMITS } from './sql/job-control';
 import { RunStore } from './sql/runs';
-import { abortReason, AbortReason, DELETED, describeAbort, LOST, recordable, Status } from './status';
-import { failedStep, Step, StepOutcome, StepRunner } from './steps/step';
+import { abortReason, AbortReason, describeAbort, recordable, Status } from './status';
+import { StepRunner } from './steps/step';
 import { withTimeLimit } from './time-limit';
-import { sleep } from './timers';
+import { runStep } from './step-run';
+import { elapsedSeconds } from './timers';
+import { untilWritten } from './until-written';
 
 export interface ClaimedJob {
   jobid: number;
@@ -44,9 +45,7 @@ export interface JobRunnerDeps {
   retryMs?: { first: number; max: number };
 }
 
-const RETRY_MS = { first: 500, max: 30_000 };
-
-type StepsEnd = { status: Status } | { stopped: AbortReason };
+export type StepsEnd = { status: Status } | { stopped: AbortReason };
 
 /** Runs the job to its end; never rejects (what goes wrong is logged and recorded). */
 export async function runJob(job: ClaimedJob, deps: JobRunnerDeps, signal: AbortSignal): Promise<void> {
@@ -85,7 +84,7 @@ export async function runJob(job: ClaimedJob, deps: JobRunnerDeps, signal: Abort
   } finally {
     limited.clear();
   }
-  const seconds = elapsed(started);
+  const seconds = elapsedSeconds(started);
   const stopped = 'stopped' in end ? end.stopped : abortReason(limited.signal);
   if (!recordable(stopped)) {
     logger.error(
@@ -149,133 +148,4 @@ async function runSteps(
     if ('stopped' in end || end.status === 'd' || end.status === 'f') return end;
   }
   return { status: 's' };
-}
-
-async function runStep(
-  job: ClaimedJob,
-  runId: number,
-  step: Step,
-  deps: JobRunnerDeps,
-  runSignal: AbortSignal,
-  stepSeconds: number | null,
-): Promise<StepsEnd> {
-  const { store, logger } = deps;
-  const label = `job ${job.jobid} (${job.jobname}) step ${step.jstid} (${step.jstname})`;
-  const fields = (more: Record<string, unknown>): Record<string, unknown> => ({
-    job: job.jobid,
-    run: runId,
-    step: step.jstid,
-    ...more,
-    agent_pid: deps.agentPid(),
-  });
-  const logged = await store.startStep(runId, job.jobid, step.jstid);
-  if ('missing' in logged) {
-    if (logged.missing === 'step') {
-      logger.warn(`${label}: skipped: the step was deleted while the job ran`, fields({}));
-      return { status: 's' };
-    }
-    return { stopped: logged.missing === 'job' ? DELETED : LOST };
-  }
-  const started = performance.now();
-  const runner = deps.steps[step.jstkind];
-  const limited = withTimeLimit(runSignal, stepSeconds, 'step');
-  let outcome: StepOutcome;
-  try {
-    outcome = runner
-      ? await runner(step, { jobId: job.jobid, runId, signal: limited.signal })
-      : failedStep(`unknown step kind "${step.jstkind}"`);
-  } catch (e) {
-    outcome = failedStep(`the agent could not run the step: ${describeError(e)}`);
-  } finally {
-    limited.clear();
-  }
-  const seconds = elapsed(started);
-  const reason = abortReason(limited.signal);
-  if (!recordable(reason)) return { stopped: reason! };
-  if (reason?.kind === 'timeout' && !outcome.ok) {
-    // The output's first line is what the views show: say it timed out, not "canceling statement".
-    const line = describeAbort(reason);
-    outcome = { ...outcome, output: `${line}\n${outcome.output}`, summary: line };
-  }
-  const status = stepStatus(outcome, step.jstonerror, reason);
-  const written = await untilWritten(`the end of ${label}`, deps, () =>
-    store.finishStep(logged.id, { status, result: outcome.result, seconds, output: outcome.output }),
-  );
-  if (!written) throw new ServiceDown('the service connection is closed');
-  const line = `${label}: status ${status}, result ${outcome.result}`;
-  if (outcome.ok) logger.debug(line, fields({ status }));
-  else {
-    const why = outcome.summary ?? firstLine(outcome.output);
-    logger.error(
-      `${label} failed: status ${status}, result ${outcome.result}${why ? `: ${why}` : ''}`,
-      fields({ status, result: outcome.result, sqlstate: outcome.sqlstate }),
-    );
-  }
-  deps.events.emit('stepFinished', {
-    jobId: job.jobid,
-    runId,
-    stepId: step.jstid,
-    stepName: step.jstname,
-    kind: step.jstkind,
-    status,
-    result: outcome.result,
-    seconds,
-    sqlstate: outcome.sqlstate,
-  });
-  return { status };
-}
-
-function stepStatus(outcome: StepOutcome, onError: string, reason: AbortReason | undefined): Status {
-  if (outcome.ok) return 's';
-  if (reason?.kind === 'timeout' && reason.scope === 'run') return 'f';
-  if (reason && reason.kind !== 'timeout') return 'd';
-  if (outcome.refused) return 'f';
-  return onError === 's' ? 's' : onError === 'i' ? 'i' : 'f';
-}
-
-/**
- * Runs write until it succeeds, waiting with back-off in between; the reason it fails is
- * logged once per change. Returns null when the service connection is closed for good.
- */
-async function untilWritten<T>(
-  what: string,
-  deps: JobRunnerDeps,
-  write: () => Promise<T>,
-): Promise<{ value: T } | null> {
-  const { first, max } = deps.retryMs ?? RETRY_MS;
-  let lastReason: string | undefined;
-  let attempts = 0;
-  for (let waitMs = first; ; waitMs = Math.min(waitMs * 2, max)) {
-    try {
-      const value = await write();
-      if (attempts) deps.logger.warn(`recorded ${what} after ${attempts + 1} attempts`);
-      return { value };
-    } catch (e) {
-      if (e instanceof ServiceDown) {
-        deps.logger.error(`could not record ${what}: ${e.message}`);
-        return null;
-      }
-      attempts++;
-      const reason = describeError(e);
-      if (reason !== lastReason)
-        deps.logger.error(`could not record ${what}: ${reason}; retrying until it succeeds`, {
-          agent_pid: deps.agentPid(),
-        });
-      lastReason = reason;
-      await sleep(waitMs);
-    }
-  }
-}
-
-function firstLine(text: string): string {
-  return (
-    text
-      .split('\n')
-      .find((l) => l.trim() !== '')
-      ?.trim() ?? ''
-  );
-}
-
-function elapsed(since: number): number {
-  return (performance.now() - since) / 1000;
 }

@@ -50,3 +50,8 @@ export class Waker {
 export function* backoffSeconds(maxSeconds: number, firstSeconds = 0.5): Generator<number> {
   for (let delay = 0; ; delay = Math.min(maxSeconds, Math.max(firstSeconds, delay * 2))) yield delay;
 }
+
+/** Seconds since `since` (a performance.now() reading). */
+export function elapsedSeconds(since: number): number {
+  return (performance.now() - since) / 1000;
+}
