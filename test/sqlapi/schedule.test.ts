@@ -37,9 +37,17 @@ async function failure(sql: string, params: unknown[] = []): Promise<string> {
   throw new Error(`succeeded: ${sql}`);
 }
 
+/** next_runs from a fixed instant: the job's schedules start long before it, not at now() (when schedule() made them). */
+async function startLongAgo(job: number): Promise<void> {
+  await client.query("UPDATE pgagent.pga_schedule SET jscstart = '2000-01-01 00:00Z' WHERE jscjobid = $1", [
+    job,
+  ]);
+}
+
 describe('Done means', () => {
   test("schedule('nightly', '0 3 * * *', 'VACUUM') then next_runs gives 03:00 on the following days", async () => {
     const job = await one<number>("SELECT pgagent.schedule('nightly', '0 3 * * *', 'VACUUM')");
+    await startLongAgo(job);
     expect(
       await runs("SELECT run FROM pgagent.next_runs($1::int, 3, '2026-12-02 10:00Z') AS run", [job]),
     ).toEqual(['2026-12-03T03:00:00.000Z', '2026-12-04T03:00:00.000Z', '2026-12-05T03:00:00.000Z']);
@@ -61,6 +69,7 @@ describe('Done means', () => {
 
   test("'0 0 1 * 1' gives the 1st of each month and every Monday", async () => {
     const job = await one<number>("SELECT pgagent.schedule('monthly or monday', '0 0 1 * 1', 'SELECT 1')");
+    await startLongAgo(job);
     expect(
       await runs("SELECT run FROM pgagent.next_runs($1::int, 8, '2026-12-02 00:00Z') AS run", [job]),
     ).toEqual([
@@ -271,6 +280,7 @@ describe('next_runs', () => {
   test('reads each schedule in its own zone, DST included', async () => {
     const job = await one<number>("SELECT pgagent.schedule('berlin', '30 2 * * *', 'SELECT 1')");
     await client.query("SELECT pgagent.alter_job($1, time_zone => 'Europe/Berlin')", [job]);
+    await startLongAgo(job);
     // 2027-03-28: Berlin springs forward at 02:00 to 03:00, so 02:30 is skipped and runs at the gap's end.
     expect(
       await runs('SELECT run FROM pgagent.next_runs($1::int, 3, $2) AS run', [job, '2027-03-26 12:00Z']),
