@@ -10,7 +10,8 @@
 // agent's own (not a step's) ends the run 'i'. A time limit (4.4's timeout and step_timeout)
 // cancels the run or step like an abort but is a failure: a step over its step_timeout gets
 // its jstonerror rule as any failed step, a run over its timeout ends 'f'. One step's run is
-// step-run.ts; the end of a step or run is written until it succeeds (until-written.ts).
+// step-run.ts; the end of a step or run is written until it succeeds (until-written.ts), the
+// step that ends the run with the run's end.
 import { AgentEvents } from './events';
 import { Logger } from './logger';
 import { describeError } from './pg-errors';
@@ -20,7 +21,7 @@ import { RunStore } from './sql/runs';
 import { abortReason, AbortReason, describeAbort, recordable, Status } from './status';
 import { StepRunner } from './steps/step';
 import { withTimeLimit } from './time-limit';
-import { runStep } from './step-run';
+import { EndingStep, runStep } from './step-run';
 import { elapsedSeconds } from './timers';
 import { untilWritten } from './until-written';
 
@@ -45,7 +46,7 @@ export interface JobRunnerDeps {
   retryMs?: { first: number; max: number };
 }
 
-export type StepsEnd = { status: Status } | { stopped: AbortReason };
+export type StepsEnd = { status: Status; ending?: EndingStep } | { stopped: AbortReason };
 
 /** Runs the job to its end; never rejects (what goes wrong is logged and recorded). */
 export async function runJob(job: ClaimedJob, deps: JobRunnerDeps, signal: AbortSignal): Promise<void> {
@@ -85,10 +86,9 @@ export async function runJob(job: ClaimedJob, deps: JobRunnerDeps, signal: Abort
     limited.clear();
   }
   const seconds = elapsedSeconds(started);
-  const stopped = 'stopped' in end ? end.stopped : abortReason(limited.signal);
-  if (!recordable(stopped)) {
+  const notRecorded = (reason: AbortReason): void => {
     logger.error(
-      `${label}: run ${runId} stopped, not recorded: ${describeAbort(stopped!)}`,
+      `${label}: run ${runId} stopped, not recorded: ${describeAbort(reason)}`,
       fields({ run: runId }),
     );
     events.emit('runFinished', {
@@ -99,15 +99,21 @@ export async function runJob(job: ClaimedJob, deps: JobRunnerDeps, signal: Abort
       seconds,
       recorded: false,
     });
-    return;
-  }
+  };
+  const stopped = 'stopped' in end ? end.stopped : abortReason(limited.signal);
+  if (!recordable(stopped)) return notRecorded(stopped!);
   const status = 'status' in end ? end.status : 'd';
+  const ending = 'ending' in end ? end.ending : undefined;
   // Also without a run id (the run could not be logged): the job must not stay claimed.
   const written = await untilWritten(`the end of run ${runId} of ${label}`, deps, () =>
-    store.finishRun(runId, job.jobid, status, seconds),
+    store.finishRun(runId, job.jobid, status, seconds, ending),
   );
   if (!written) return;
   const released = written.value;
+  // The job was lost while its end was written (that write waits for a reconnect, whose take-over finds it swept).
+  const lost = abortReason(signal);
+  if (!released && !recordable(lost)) return notRecorded(lost!);
+  ending?.written();
   const line = `${label}: run ${runId} finished with status ${status} in ${seconds.toFixed(3)} s`;
   if (!released)
     logger.error(
@@ -142,10 +148,12 @@ async function runSteps(
     });
     return { status: 'i' };
   }
-  for (const step of steps) {
+  for (const [i, step] of steps.entries()) {
     if (signal.aborted) return { status: abortReason(signal)?.kind === 'timeout' ? 'f' : 'd' };
-    const end = await runStep(job, runId, step, deps, signal, stepSeconds);
-    if ('stopped' in end || end.status === 'd' || end.status === 'f') return end;
+    const end = await runStep(job, runId, step, deps, signal, stepSeconds, i === steps.length - 1);
+    if ('stopped' in end) return end;
+    if (end.ending)
+      return { status: end.status === 'd' || end.status === 'f' ? end.status : 's', ending: end.ending };
   }
   return { status: 's' };
 }

@@ -12,7 +12,7 @@ import { LeaseRenewal } from './lease-renewal';
 import { describeError } from './pg-errors';
 import { ServiceConnection, ServiceDown } from './service';
 import { claimDueJobs, probe, Probe } from './sql/poll';
-import { ClaimedRuns } from './sql/runs';
+import { ClaimedRuns } from './sql/claimed-runs';
 import { Waker } from './timers';
 
 export interface LoopOptions {

@@ -1,14 +1,24 @@
 // One step of a run: its pga_jobsteplog row, the step runner under the step's time limit, its
-// status by the step's on-error rule, and its end written (until it succeeds).
-import type { ClaimedJob, JobRunnerDeps, StepsEnd } from './job-runner';
+// status by the step's on-error rule, and its end written (until it succeeds), or, if the step
+// ends the run (the last one, or failed or aborted), handed back to be written with the run's end.
+import type { ClaimedJob, JobRunnerDeps } from './job-runner';
 import { describeError } from './pg-errors';
 import { ServiceDown } from './service';
+import { LastStep } from './sql/runs';
 import { abortReason, AbortReason, DELETED, describeAbort, LOST, recordable, Status } from './status';
 import { failedStep, Step, StepOutcome } from './steps/step';
 import { withTimeLimit } from './time-limit';
 import { elapsedSeconds } from './timers';
 import { untilWritten } from './until-written';
 
+/** A step that ends its run, to be written with the run's end; `written` logs it once it is. */
+export interface EndingStep extends LastStep {
+  written(): void;
+}
+
+export type StepRunEnd = { status: Status; ending?: EndingStep } | { stopped: AbortReason };
+
+/** last: the run's last step, so that it ends the run whatever its status. */
 export async function runStep(
   job: ClaimedJob,
   runId: number,
@@ -16,7 +26,8 @@ export async function runStep(
   deps: JobRunnerDeps,
   runSignal: AbortSignal,
   stepSeconds: number | null,
-): Promise<StepsEnd> {
+  last: boolean,
+): Promise<StepRunEnd> {
   const { store, logger } = deps;
   const label = `job ${job.jobid} (${job.jobname}) step ${step.jstid} (${step.jstname})`;
   const fields = (more: Record<string, unknown>): Record<string, unknown> => ({
@@ -56,30 +67,34 @@ export async function runStep(
     outcome = { ...outcome, output: `${line}\n${outcome.output}`, summary: line };
   }
   const status = stepStatus(outcome, step.jstonerror, reason);
-  const written = await untilWritten(`the end of ${label}`, deps, () =>
-    store.finishStep(logged.id, { status, result: outcome.result, seconds, output: outcome.output }),
-  );
-  if (!written) throw new ServiceDown('the service connection is closed');
-  const line = `${label}: status ${status}, result ${outcome.result}`;
-  if (outcome.ok) logger.debug(line, fields({ status }));
-  else {
-    const why = outcome.summary ?? firstLine(outcome.output);
-    logger.error(
-      `${label} failed: status ${status}, result ${outcome.result}${why ? `: ${why}` : ''}`,
-      fields({ status, result: outcome.result, sqlstate: outcome.sqlstate }),
-    );
-  }
-  deps.events.emit('stepFinished', {
-    jobId: job.jobid,
-    runId,
-    stepId: step.jstid,
-    stepName: step.jstname,
-    kind: step.jstkind,
-    status,
-    result: outcome.result,
-    seconds,
-    sqlstate: outcome.sqlstate,
-  });
+  const end = { status, result: outcome.result, seconds, output: outcome.output };
+  const written = (): void => {
+    const line = `${label}: status ${status}, result ${outcome.result}`;
+    if (outcome.ok) logger.debug(line, fields({ status }));
+    else {
+      const why = outcome.summary ?? firstLine(outcome.output);
+      logger.error(
+        `${label} failed: status ${status}, result ${outcome.result}${why ? `: ${why}` : ''}`,
+        fields({ status, result: outcome.result, sqlstate: outcome.sqlstate }),
+      );
+    }
+    deps.events.emit('stepFinished', {
+      jobId: job.jobid,
+      runId,
+      stepId: step.jstid,
+      stepName: step.jstname,
+      kind: step.jstkind,
+      status,
+      result: outcome.result,
+      seconds,
+      sqlstate: outcome.sqlstate,
+    });
+  };
+  if (last || status === 'd' || status === 'f')
+    return { status, ending: { stepRunId: logged.id, end, written } };
+  if (!(await untilWritten(`the end of ${label}`, deps, () => store.finishStep(logged.id, end))))
+    throw new ServiceDown('the service connection is closed');
+  written();
   return { status };
 }
 

@@ -76,7 +76,8 @@ RETURNING jobid`;
 
 /**
  * Jobs the previous pid claimed that we do not run (the claim's reply was lost): release them,
- * still due, and drop the log rows the claim wrote for runs that never started.
+ * still due, and drop the log rows the claim wrote for runs that never started (the run's row
+ * and its first step's, still running; the step row goes with the run's by its foreign key).
  */
 export const RELEASE_UNKNOWN = `
 WITH released AS (
@@ -86,7 +87,7 @@ WITH released AS (
 )
 DELETE FROM pgagent.pga_joblog l
  WHERE l.jlgstatus = 'r' AND l.jlgjobid IN (SELECT jobid FROM released)
-   AND NOT EXISTS (SELECT 1 FROM pgagent.pga_jobsteplog WHERE jsljlgid = l.jlgid)`;
+   AND NOT EXISTS (SELECT 1 FROM pgagent.pga_jobsteplog WHERE jsljlgid = l.jlgid AND jslstatus <> 'r')`;
 
 export const DELETE_AGENT = 'DELETE FROM pgagent.pga_jobagent WHERE jagpid = $1';
 

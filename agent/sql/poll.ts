@@ -5,7 +5,7 @@ import { Step } from '../steps/step';
 import { agentIsDead } from './agents';
 import { Db } from './db';
 import { LIMITS_COLUMNS, limitsOf, LimitsRow } from './job-control';
-import { ClaimedRuns } from './runs';
+import { ClaimedRuns } from './claimed-runs';
 
 /** A job that station $1 may claim once it is due: the probe and the claim must agree on it. */
 const CLAIMABLE_BY_STATION = "jobenabled AND jobagentid IS NULL AND (jobhostagent = '' OR jobhostagent = $1)";
@@ -61,8 +61,9 @@ export async function probe(
 }
 
 /**
- * Claims up to $2 due jobs for station $1 in one statement, with the log row ('r') of each run
- * and the job's enabled steps, so a run starts without statements of its own. SKIP LOCKED lets
+ * Claims up to $2 due jobs for station $1 in one statement, with the log row ('r') of each run,
+ * the job's enabled steps and the log row ('r') of its first step, so a run and its first step
+ * start without statements of their own. SKIP LOCKED lets
  * agents claim side by side without waiting on each other; the re-checked conditions (a row
  * locked by another agent's claim or run end is re-read) and the claim guard (4.3: only a due
  * job can be claimed) make a job run once per due time, also beside pgAgent 4.2's agent, whose
@@ -86,19 +87,31 @@ WITH claimed AS (
   INSERT INTO pgagent.pga_joblog (jlgjobid, jlgstatus)
   SELECT jobid, 'r' FROM claimed
   RETURNING jlgid, jlgjobid
+), first_steps AS (
+  INSERT INTO pgagent.pga_jobsteplog (jsljlgid, jsljstid, jslstatus)
+  SELECT l.jlgid, f.jstid, 'r'
+    FROM logged l
+   CROSS JOIN LATERAL (SELECT jstid FROM pgagent.pga_jobstep WHERE jstjobid = l.jlgjobid AND jstenabled
+                        ORDER BY jstname, jstid LIMIT 1) f
+  RETURNING jslid, jsljlgid
 )
 SELECT c.jobid, c.jobname, extract(epoch FROM clock_timestamp() - c.jobnextrun)::float8 AS late, l.jlgid AS run_id,
+       fs.jslid AS first_step_run,
        (SELECT COALESCE(json_agg(json_build_object('jstid', jstid, 'jstname', jstname, 'jstkind', jstkind, 'jstcode', jstcode,
                                                    'jstconnstr', jstconnstr, 'jstdbname', jstdbname, 'jstonerror', jstonerror)
                                  ORDER BY jstname, jstid), '[]')
           FROM pgagent.pga_jobstep WHERE jstjobid = c.jobid AND jstenabled) AS steps${withLimits ? `, ${LIMITS_COLUMNS}` : ''}
-  FROM claimed c JOIN logged l ON l.jlgjobid = c.jobid${withLimits ? '\n CROSS JOIN LATERAL pgagent.pga_job_settings(c.jobid) s' : ''}
+  FROM claimed c JOIN logged l ON l.jlgjobid = c.jobid LEFT JOIN first_steps fs ON fs.jsljlgid = l.jlgid${withLimits ? '\n CROSS JOIN LATERAL pgagent.pga_job_settings(c.jobid) s' : ''}
  ORDER BY c.jobnextrun`;
 
 export const CLAIM_DUE_JOBS = claimStatement(false);
 export const CLAIM_DUE_JOBS_WITH_LIMITS = claimStatement(true);
 
-type ClaimRow = ClaimedJob & { run_id: number; steps: Step[] } & Partial<LimitsRow>;
+type ClaimRow = ClaimedJob & {
+  run_id: number;
+  first_step_run: number | null;
+  steps: Step[];
+} & Partial<LimitsRow>;
 
 /** Claims due jobs and hands their logged runs to the RunStore through `claimed`. */
 export async function claimDueJobs(
@@ -112,11 +125,12 @@ export async function claimDueJobs(
     withLimits ? CLAIM_DUE_JOBS_WITH_LIMITS : CLAIM_DUE_JOBS,
     [station, limit],
   );
-  return rows.map(({ run_id, steps, run_seconds, step_seconds, ...job }) => {
+  return rows.map(({ run_id, first_step_run, steps, run_seconds, step_seconds, ...job }) => {
     const limits = withLimits
       ? limitsOf({ run_seconds: run_seconds ?? null, step_seconds: step_seconds ?? null })
       : undefined;
-    claimed.put(job.jobid, { runId: run_id, steps, limits });
+    const firstStep = first_step_run === null ? null : { stepId: steps[0].jstid, stepRunId: first_step_run };
+    claimed.put(job.jobid, { runId: run_id, steps, limits, firstStep });
     return job;
   });
 }

@@ -1,17 +1,17 @@
 // The statements that record runs in pga_joblog and pga_jobsteplog, and the RunStore the job
 // runner writes through. Every statement goes through submit(), which repeats it after a
-// reconnect, so each is safe to repeat: a run's log row comes with its claim (poll.ts) or, for
-// a run the claim did not log, with an id drawn first and ON CONFLICT DO NOTHING; a step's row
-// is the run's row of that step still running, if there is one; updates only touch rows still
-// running. Log rows are only added while the job is ours: a job another agent's sweep took
-// from us while we were disconnected, or one deleted meanwhile, gets no new 'r' row nobody
-// would end. A one-step run so costs three statements of its own (step start, step end, run
-// end) beside its share of the claim.
+// reconnect, so each is safe to repeat: a run's log row and its first step's come with its
+// claim (poll.ts) or, for a run the claim did not log, with an id drawn first and ON CONFLICT
+// DO NOTHING; a later step's row is the run's row of that step still running, if there is one;
+// updates only touch rows still running. Log rows are only added while the job is ours: a job
+// another agent's sweep took from us while we were disconnected, or one deleted meanwhile, gets
+// no new 'r' row nobody would end. The step that ends a run is recorded with the run's end, in
+// one statement: a one-step run so costs one statement of its own beside its share of the claim.
 import { DatabaseError } from 'pg';
 import { replaceUnstorable } from '../encoding';
 import { Status } from '../status';
 import { Step } from '../steps/step';
-import type { JobLimits } from './job-control';
+import { ClaimedRuns } from './claimed-runs';
 
 export type Submit = <R extends Record<string, unknown>>(
   sql: string,
@@ -38,8 +38,24 @@ export interface RunStore {
   startStep(runId: number, jobId: number, stepId: number): Promise<{ id: number } | { missing: StepMissing }>;
   /** Records a step's end; characters the database's encoding cannot hold become '?'. */
   finishStep(stepRunId: number, end: StepEnd): Promise<void>;
-  /** Records the run's end (when it was logged) and releases the job; false if it was no longer ours. */
-  finishRun(runId: number | null, jobId: number, status: Status, seconds: number): Promise<boolean>;
+  /**
+   * Records the run's end (when it was logged), with the end of the step that ended it if
+   * given, and releases the job; false if it was no longer ours. A step row of the run still
+   * running (a run stopped before its first step) is recorded aborted.
+   */
+  finishRun(
+    runId: number | null,
+    jobId: number,
+    status: Status,
+    seconds: number,
+    lastStep?: LastStep,
+  ): Promise<boolean>;
+}
+
+/** The step that ended a run, recorded with the run's end. */
+export interface LastStep {
+  stepRunId: number;
+  end: StepEnd;
 }
 
 export const NEXT_RUN_ID = "SELECT nextval('pgagent.pga_joblog_jlgid_seq')::int4 AS id";
@@ -87,64 +103,40 @@ UPDATE pgagent.pga_jobsteplog
  WHERE jslid = $1 AND jslstatus = 'r'`;
 
 /**
- * Ends a run: the log's status and duration, and the job released with jobnextrun NULL so the
- * trigger computes the next run. The job is released only while we hold it: if a sweep took it
- * from us, another agent may hold it now.
+ * Ends a run ($1, NULL if it was not logged): the log's status ($2) and duration ($3), a step
+ * row still running recorded aborted, and the job ($4) released with jobnextrun NULL so the
+ * trigger computes the next run. The job is released only while we hold it: if a sweep took
+ * it from us, another agent may hold it now. With `lastStep`, the step that ended the run ($5)
+ * gets its end as FINISH_STEP_RUN writes it ($6-$9) in the same statement; the other step rows
+ * exclude it (one statement must not update a row twice).
  */
-export const FINISH_RUN = `
-WITH run AS (
+const finishRun = (lastStep: boolean): string => `
+WITH ${
+  lastStep
+    ? `last_step AS (
+  UPDATE pgagent.pga_jobsteplog
+     SET jslstatus = $6, jslresult = $7, jslduration = make_interval(secs => $8), jsloutput = $9
+   WHERE jslid = $5 AND jslstatus = 'r'
+), `
+    : ''
+}unended_steps AS (
+  UPDATE pgagent.pga_jobsteplog SET jslstatus = 'd'
+   WHERE jsljlgid = $1 AND jslstatus = 'r'${lastStep ? ' AND jslid <> $5' : ''}
+), run AS (
   UPDATE pgagent.pga_joblog SET jlgstatus = $2, jlgduration = make_interval(secs => $3)
    WHERE jlgid = $1 AND jlgstatus = 'r'
 )
 UPDATE pgagent.pga_job SET jobagentid = NULL, jobnextrun = NULL
  WHERE jobid = $4 AND jobagentid = pg_backend_pid()`;
 
+export const FINISH_RUN = finishRun(false);
+export const FINISH_RUN_WITH_STEP = finishRun(true);
+
 /** Fails (22P05) when the database's encoding cannot hold some character of $1. */
 export const STORABLE = 'SELECT length($1::text) AS n';
 
 /** 22P05 untranslatable character, 22021 invalid byte sequence for the encoding. */
 const ENCODING_CODES = new Set(['22P05', '22021']);
-
-/** A run the claim has logged, and its job's steps (and, with job control, time limits) as the claim read them. */
-export interface ClaimedRun {
-  runId: number;
-  steps: Step[];
-  limits?: JobLimits;
-}
-
-/**
- * Hands the runs the claim logged to the RunStore: startRun takes the run id, then steps the
- * steps. An entry nobody takes (a runner that ended early) is replaced by the job's next claim.
- */
-export class ClaimedRuns {
-  private readonly byJob = new Map<number, { runId: number | null; steps: Step[]; limits?: JobLimits }>();
-
-  put(jobId: number, run: ClaimedRun): void {
-    this.byJob.set(jobId, { ...run });
-  }
-
-  takeRunId(jobId: number): number | null {
-    const entry = this.byJob.get(jobId);
-    const runId = entry?.runId ?? null;
-    if (entry && runId !== null) entry.runId = null;
-    else this.byJob.delete(jobId); // a run the claim did not log: older steps are no longer its own
-    return runId;
-  }
-
-  /** The time limits of the claimed run whose id was just taken, if the claim read them. */
-  limits(jobId: number): JobLimits | undefined {
-    const entry = this.byJob.get(jobId);
-    return entry && entry.runId === null ? entry.limits : undefined;
-  }
-
-  /** The steps of the claimed run whose id was just taken. */
-  takeSteps(jobId: number): Step[] | null {
-    const entry = this.byJob.get(jobId);
-    if (!entry || entry.runId !== null) return null;
-    this.byJob.delete(jobId);
-    return entry.steps;
-  }
-}
 
 export function runStore(submit: Submit, claimed: ClaimedRuns = new ClaimedRuns()): RunStore {
   const id = async (sql: string): Promise<number> => (await submit<{ id: number }>(sql)).rows[0].id;
@@ -171,6 +163,8 @@ export function runStore(submit: Submit, claimed: ClaimedRuns = new ClaimedRuns(
       return (await submit<Step & Record<string, unknown>>(JOB_STEPS, [jobId])).rows;
     },
     async startStep(runId, jobId, stepId) {
+      const claimedStepRunId = claimed.takeFirstStep(runId, stepId);
+      if (claimedStepRunId !== null) return { id: claimedStepRunId };
       const r = (
         await submit<{ id: number | null; job_exists: boolean; ours: boolean }>(INSERT_STEP_RUN, [
           runId,
@@ -182,19 +176,43 @@ export function runStore(submit: Submit, claimed: ClaimedRuns = new ClaimedRuns(
       return { missing: !r.job_exists ? 'job' : !r.ours ? 'claim' : 'step' };
     },
     async finishStep(stepRunId, { status, result, seconds, output }) {
-      const write = (text: string): Promise<unknown> =>
-        submit(FINISH_STEP_RUN, [stepRunId, status, result, seconds, text]);
-      try {
-        await write(output);
-      } catch (e) {
-        if (!isEncodingError(e)) throw e;
-        await write(await replaceUnstorable(output, fits));
-      }
+      await storingOutput(output, fits, (text) =>
+        submit(FINISH_STEP_RUN, [stepRunId, status, result, seconds, text]),
+      );
     },
-    async finishRun(runId, jobId, status, seconds) {
-      return (await submit(FINISH_RUN, [runId, status, seconds, jobId])).rowCount === 1;
+    async finishRun(runId, jobId, status, seconds, lastStep) {
+      const run = [runId, status, seconds, jobId];
+      const { rowCount } = lastStep
+        ? await storingOutput(lastStep.end.output, fits, (text) => {
+            const { end } = lastStep;
+            return submit(FINISH_RUN_WITH_STEP, [
+              ...run,
+              lastStep.stepRunId,
+              end.status,
+              end.result,
+              end.seconds,
+              text,
+            ]);
+          })
+        : await submit(FINISH_RUN, run);
+      if (runId !== null) claimed.forget(runId);
+      return rowCount === 1;
     },
   };
+}
+
+/** Writes a step's output; once more with '?' for what the database's encoding cannot hold if that failed. */
+async function storingOutput<T>(
+  output: string,
+  fits: (text: string) => Promise<boolean>,
+  write: (text: string) => Promise<T>,
+): Promise<T> {
+  try {
+    return await write(output);
+  } catch (e) {
+    if (!isEncodingError(e)) throw e;
+    return write(await replaceUnstorable(output, fits));
+  }
 }
 
 function isEncodingError(e: unknown): boolean {

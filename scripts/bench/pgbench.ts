@@ -1,13 +1,13 @@
 // The bookkeeping of one run, as pgbench replays it: the agent's own statements (imported from
 // agent/sql, so the limit follows the agent), one run per pgbench transaction: the claim of one
-// due job with its log row, the step's log row, the step's end, the run's end. The step itself
-// is not run: this is the least a run costs the server before any work. pgbench clients are no
-// registered agents, so every client claims for one agent row the bench registers (:agent).
+// due job with its log row and its step's, then the step's end with the run's end. The step
+// itself is not run: this is the least a run costs the server before any work. pgbench clients
+// are no registered agents, so every client claims for one agent row the bench registers (:agent).
 import * as fs from 'fs';
 import * as path from 'path';
 import { runAsServerUser } from '../cluster';
 import { CLAIM_DUE_JOBS } from '../../agent/sql/poll';
-import { FINISH_RUN, FINISH_STEP_RUN, INSERT_STEP_RUN } from '../../agent/sql/runs';
+import { FINISH_RUN_WITH_STEP } from '../../agent/sql/runs';
 import { BenchDb } from './db';
 
 /** A statement with $n replaced by pgbench variables, pg_backend_pid() by :agent, and \gset if it returns a row we need. */
@@ -19,20 +19,18 @@ function replay(sql: string, vars: string[], gset = false): string {
   return gset ? `${text} \\gset` : `${text};`;
 }
 
-/** The script: variables jobid and run_id come from the claim, id from the step's log row. */
+/** The script: variables jobid, run_id and first_step_run (the step's log row) come from the claim. */
 export function bookkeepingScript(): string {
+  const run = ['run_id', 'status', 'seconds', 'jobid'];
+  const step = ['first_step_run', 'status', 'result', 'seconds', 'output'];
   return (
-    [
-      replay(CLAIM_DUE_JOBS, ['station', 'one'], true),
-      // The bench's jobs have one step, whose jstid is the job's id (limitJobs).
-      replay(INSERT_STEP_RUN, ['run_id', 'jobid', 'jobid'], true),
-      replay(FINISH_STEP_RUN, ['id', 'status', 'result', 'seconds', 'output']),
-      replay(FINISH_RUN, ['run_id', 'status', 'seconds', 'jobid']),
-    ].join('\n') + '\n'
+    [replay(CLAIM_DUE_JOBS, ['station', 'one'], true), replay(FINISH_RUN_WITH_STEP, [...run, ...step])].join(
+      '\n',
+    ) + '\n'
   );
 }
 
-/** n one-step jobs whose step has jstid = jobid, so the script knows the step of a claimed job. */
+/** n one-step jobs. */
 export async function limitJobs(db: BenchDb, n: number): Promise<void> {
   await db.query(
     `WITH j AS (
@@ -40,12 +38,9 @@ export async function limitJobs(db: BenchDb, n: number): Promise<void> {
        SELECT (SELECT jclid FROM pgagent.pga_jobclass WHERE jclname = 'Miscellaneous'), 'limit ' || g FROM generate_series(1, $1) g
        RETURNING jobid
      )
-     INSERT INTO pgagent.pga_jobstep (jstid, jstjobid, jstname, jstkind, jstdbname, jstcode)
-     SELECT jobid, jobid, 'step', 's', current_database(), 'SELECT 1' FROM j`,
+     INSERT INTO pgagent.pga_jobstep (jstjobid, jstname, jstkind, jstdbname, jstcode)
+     SELECT jobid, 'step', 's', current_database(), 'SELECT 1' FROM j`,
     [n],
-  );
-  await db.query(
-    `SELECT setval('pgagent.pga_jobstep_jstid_seq', (SELECT max(jstid) FROM pgagent.pga_jobstep))`,
   );
 }
 

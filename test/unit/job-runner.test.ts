@@ -3,7 +3,7 @@
 // tested against servers in test/agent/jobs.test.ts and the others.
 import { AgentEvents } from '../../agent/events';
 import { runJob } from '../../agent/job-runner';
-import { RunStore, StepEnd } from '../../agent/sql/runs';
+import { LastStep, RunStore, StepEnd } from '../../agent/sql/runs';
 import { Status } from '../../agent/status';
 import { Step, StepOutcome } from '../../agent/steps/step';
 import { quietLogger } from '../helpers/loggers';
@@ -11,7 +11,7 @@ import { quietLogger } from '../helpers/loggers';
 /** What the runner wrote, kept in memory; failRunEnd makes the first writes of the run's end throw. */
 class MemoryStore implements RunStore {
   runs: { jobId: number; status?: Status }[] = [];
-  stepEnds: (StepEnd & { stepRunId: number })[] = [];
+  stepEnds: (StepEnd & { stepRunId: number; withRunEnd?: boolean })[] = [];
   released: number[] = [];
   constructor(
     private readonly jobSteps: Step[],
@@ -31,8 +31,15 @@ class MemoryStore implements RunStore {
   async finishStep(stepRunId: number, end: StepEnd): Promise<void> {
     this.stepEnds.push({ stepRunId, ...end });
   }
-  async finishRun(runId: number | null, jobId: number, status: Status): Promise<boolean> {
+  async finishRun(
+    runId: number | null,
+    jobId: number,
+    status: Status,
+    _seconds: number,
+    lastStep?: LastStep,
+  ): Promise<boolean> {
     if (this.failRunEnd-- > 0) throw new Error('could not obtain lock on row');
+    if (lastStep) this.stepEnds.push({ stepRunId: lastStep.stepRunId, ...lastStep.end, withRunEnd: true });
     if (runId !== null) this.runs[runId - 1].status = status;
     this.released.push(jobId);
     return true;
@@ -124,4 +131,20 @@ test("an aborted run (shutdown) ends 'd' and is still released", async () => {
   expect(await run(store, [], controller.signal)).toEqual([]);
   expect(store.runs[0].status).toBe('d');
   expect(store.released).toEqual([7]);
+});
+
+test('the step that ends the run is recorded with the run end, the steps before it on their own', async () => {
+  const last = new MemoryStore([step(1), step(2)]);
+  await run(last);
+  expect(last.stepEnds.map((e) => [e.stepRunId, e.status, e.withRunEnd ?? false])).toEqual([
+    [1, 's', false],
+    [2, 's', true],
+  ]);
+  const failed = new MemoryStore([step(1), step(2), step(3)]);
+  await run(failed, [2]);
+  expect(failed.stepEnds.map((e) => [e.stepRunId, e.status, e.withRunEnd ?? false])).toEqual([
+    [1, 's', false],
+    [2, 'f', true],
+  ]);
+  expect(failed.runs[0].status).toBe('f');
 });

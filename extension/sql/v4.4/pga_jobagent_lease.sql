@@ -1,7 +1,8 @@
--- Liveness by lease: an agent of 4.4 refreshes jagseen with each poll and promises in jaglease
--- to refresh it again within that time. Other agents take it for dead only once its lease has
--- run out (so a short loss of its connection costs it nothing). Both stay NULL in rows of agents
--- that do not know them (pgAgent 4.2's), which are judged by their pid alone, as before.
+-- Liveness by lease: an agent of 4.4 refreshes jagseen at a poll once half its lease has passed
+-- and promises in jaglease to refresh it again within that time. Other agents take it for dead
+-- only once its lease has run out (so a short loss of its connection costs it nothing). Both stay
+-- NULL in rows of agents that do not know them (pgAgent 4.2's), which are judged by their pid
+-- alone, as before.
 ALTER TABLE pgagent.pga_jobagent
     ADD COLUMN jagseen  timestamptz NULL,
     ADD COLUMN jaglease interval    NULL;

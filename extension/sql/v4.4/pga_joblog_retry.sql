@@ -9,9 +9,14 @@ LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     s record;
     due timestamptz;
+    retry boolean := false;
 BEGIN
-    SELECT * INTO s FROM pgagent.pga_job_settings(NEW.jlgjobid);
-    IF NEW.jlgstatus <> 'f' OR NEW.jlgattempt > s.max_retries THEN
+    -- Most runs do not fail: they skip reading the settings.
+    IF NEW.jlgstatus = 'f' THEN
+        SELECT * INTO s FROM pgagent.pga_job_settings(NEW.jlgjobid);
+        retry := NEW.jlgattempt <= s.max_retries;
+    END IF;
+    IF NOT retry THEN
         DELETE FROM pgagent.pga_jobretry WHERE jrjobid = NEW.jlgjobid;
         RETURN NULL;
     END IF;

@@ -63,7 +63,7 @@ export const limit: Scenario = {
   async run(ctx) {
     const runs = ctx.opts.quick ? 2000 : 6000;
     ctx.report.line(
-      `limit (pgbench -M prepared replaying one run's bookkeeping: claim with its log row, step log row, step end, run end; ${runs} runs per client count)`,
+      `limit (pgbench -M prepared replaying one run's bookkeeping: the claim with its run's and step's log rows, then the step's end with the run's end; ${runs} runs per client count)`,
     );
     const perClients: Record<number, number> = {};
     const replayCost = await withSession(ctx, 'limit', async (s) => {
