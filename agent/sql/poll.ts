@@ -63,8 +63,8 @@ export async function probe(
 /**
  * Claims up to $2 due jobs for station $1 in one statement, with the log row ('r') of each run,
  * the job's enabled steps and the log row ('r') of its first step, so a run and its first step
- * start without statements of their own. SKIP LOCKED lets
- * agents claim side by side without waiting on each other; the re-checked conditions (a row
+ * start without statements of their own. SKIP LOCKED lets agents claim side by side without
+ * waiting on each other; the re-checked conditions (a row
  * locked by another agent's claim or run end is re-read) and the claim guard (4.3: only a due
  * job can be claimed) make a job run once per due time, also beside pgAgent 4.2's agent, whose
  * claim is `UPDATE ... WHERE jobid = ? AND jobagentid IS NULL`; a job the guard refused gets

@@ -21,13 +21,10 @@ function replay(sql: string, vars: string[], gset = false): string {
 
 /** The script: variables jobid, run_id and first_step_run (the step's log row) come from the claim. */
 export function bookkeepingScript(): string {
+  const claim = replay(CLAIM_DUE_JOBS, ['station', 'one'], true);
   const run = ['run_id', 'status', 'seconds', 'jobid'];
   const step = ['first_step_run', 'status', 'result', 'seconds', 'output'];
-  return (
-    [replay(CLAIM_DUE_JOBS, ['station', 'one'], true), replay(FINISH_RUN_WITH_STEP, [...run, ...step])].join(
-      '\n',
-    ) + '\n'
-  );
+  return `${claim}\n${replay(FINISH_RUN_WITH_STEP, [...run, ...step])}\n`;
 }
 
 /** n one-step jobs. */
