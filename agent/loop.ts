@@ -4,7 +4,9 @@
 // a job due at 10:05:00 starts then, not up to a poll interval later). So an idle poll costs
 // one statement, and in a burst each run's end costs one claim. A finished run or a NOTIFY (a job changed) calls wake(), which ends the sleep
 // early; wakes during a poll are coalesced into one more poll. While the service connection is
-// down the loop waits for the reconnect.
+// down the loop waits for the reconnect. Alone on a database whose triggers tell it of every
+// change, also of other agents arriving (4.4), the loop sleeps up to a minute between polls
+// whatever -t says: nothing can become due sooner unannounced.
 import { DatabaseError } from 'pg';
 import { ClaimedJob } from './job-runner';
 import { Logger } from './logger';
@@ -32,6 +34,8 @@ export interface PollDb {
   registrationGone(): void;
   /** The server ends sessions idle this long (ms; 0: never). */
   idleSessionTimeoutMs: number;
+  /** The schema notifies every job change and every agent's arrival (4.4). */
+  quietWhenAlone: boolean;
 }
 
 export interface LoopDeps {
@@ -48,6 +52,12 @@ export interface LoopDeps {
 /** Added to the wait for the next due job, so that on waking it is due by the server's clock too. */
 const DUE_MARGIN_MS = 5;
 
+/**
+ * The longest sleep of an agent alone on a database that notifies (quietWhenAlone): a change
+ * made with its triggers off (session_replication_role = replica) is still seen within it.
+ */
+export const QUIET_POLL_MS = 60_000;
+
 /** The service connection as the loop's database; the claim's logged runs go to `claimed`. */
 export function pollDb(service: ServiceConnection, claimed: ClaimedRuns): PollDb {
   const renewal = new LeaseRenewal();
@@ -60,6 +70,9 @@ export function pollDb(service: ServiceConnection, claimed: ClaimedRuns): PollDb
     get idleSessionTimeoutMs() {
       return service.idleSessionTimeoutMs;
     },
+    get quietWhenAlone() {
+      return service.quietWhenAlone;
+    },
   };
 }
 
@@ -70,6 +83,8 @@ export class PollLoop {
   private backlog = false;
   /** performance.now() of the last probe. */
   private probedAt = -Infinity;
+  /** The last probe saw no other agent registered. */
+  private alone = false;
 
   constructor(
     private readonly options: LoopOptions,
@@ -90,9 +105,9 @@ export class PollLoop {
     const { db, logger } = this.deps;
     const signal = this.stopping.signal;
     while (!signal.aborted) {
-      let waitMs = this.maxWaitMs();
+      let waitMs = this.maxWaitMs(false);
       try {
-        waitMs = await this.poll(waitMs);
+        waitMs = await this.poll();
       } catch (e) {
         if (e instanceof ServiceDown) {
           await db.whenConnected(signal).catch(() => {});
@@ -109,25 +124,32 @@ export class PollLoop {
     }
   }
 
-  /** The poll interval, or less if the server would otherwise end our session as idle. */
-  private maxWaitMs(): number {
+  /**
+   * The poll interval (at least QUIET_POLL_MS when `quiet`), or less if the server would
+   * otherwise end our session as idle.
+   */
+  private maxWaitMs(quiet: boolean): number {
     const pollMs = this.options.pollSeconds * 1000;
+    const waitMs = quiet && this.deps.db.quietWhenAlone ? Math.max(pollMs, QUIET_POLL_MS) : pollMs;
     const idleMs = this.deps.db.idleSessionTimeoutMs;
-    return idleMs > 0 ? Math.min(pollMs, idleMs / 2) : pollMs;
+    return idleMs > 0 ? Math.min(waitMs, idleMs / 2) : waitMs;
   }
 
   /** One poll; returns how long to sleep. */
-  private async poll(maxWaitMs: number): Promise<number> {
+  private async poll(): Promise<number> {
     const { db, logger } = this.deps;
     const { station, maxJobs } = this.options;
     const free = maxJobs - this.deps.running();
-    if (this.backlog && free > 0 && performance.now() - this.probedAt < maxWaitMs / 2) {
+    // Not stretched when alone: an agent arriving is noticed (and our lease renewed) at a probe.
+    if (this.backlog && free > 0 && performance.now() - this.probedAt < this.maxWaitMs(false) / 2) {
       await this.claim(free);
-      return this.backlog ? maxWaitMs : 0; // the backlog is gone: probe for the next due time
+      return this.backlog ? this.maxWaitMs(false) : 0; // the backlog is gone: probe for the next due time
     }
     this.backlog = false;
     const probe = await db.probe(station);
     this.probedAt = performance.now();
+    this.alone = !probe.peers;
+    const maxWaitMs = this.maxWaitMs(this.alone);
     if (!probe.registered) {
       logger.error(
         "this agent's registration in pgagent.pga_jobagent is gone (another agent took it for dead?): registering again",

@@ -60,6 +60,14 @@ export class ServiceConnection implements Db {
     return this.schema?.lease ? 2 * this.options.pollSeconds + this.options.retrySeconds : null;
   }
 
+  /**
+   * The schema notifies every job change (4.3) and every agent's arrival (4.4), so the poll
+   * loop of an agent alone here may sleep longer than -t (loop.ts).
+   */
+  get quietWhenAlone(): boolean {
+    return this.schema?.notifies ?? false;
+  }
+
   /** The schema has job control (4.4): time limits and stop requests. */
   get jobControl(): boolean {
     return this.schema?.jobControl ?? false;

@@ -12,11 +12,18 @@ const PID_ALIVE = `EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity s
                     WHERE s.pid = a.jagpid AND coalesce(s.backend_start <= a.jaglogintime, true))`;
 
 /**
+ * When the judging agent (this connection) registered; now() before it has (the sweep at
+ * registration). An agent alone on its database renews no lease (poll.ts), so a lease counts
+ * from the judge's arrival at the earliest: that woke the other agent to renew.
+ */
+const JUDGE_SINCE = `coalesce((SELECT j.jaglogintime FROM pgagent.pga_jobagent j WHERE j.jagpid = pg_backend_pid()), now())`;
+
+/**
  * The lease has run out `times` over. A server restart ends every backend, so the lease
  * counts from the restart at the earliest: agents get their lease to come back after it.
  */
 const leaseExpired = (times: number): string =>
-  `greatest(a.jagseen, pg_catalog.pg_postmaster_start_time()) + a.jaglease * ${times} < now()`;
+  `greatest(a.jagseen, pg_catalog.pg_postmaster_start_time(), ${JUDGE_SINCE}) + a.jaglease * ${times} < now()`;
 
 /**
  * A dead agent, by pid alone: how pgAgent 4.2 (and schemas before 4.4, without a lease) judge it.
@@ -26,13 +33,14 @@ const leaseExpired = (times: number): string =>
 const DEAD_BY_PID = `a.jagpid <> pg_backend_pid() AND NOT ${PID_ALIVE}`;
 
 /**
- * A dead agent, with 4.4's lease: its backend is gone and its lease has run out; or its lease
+ * A dead agent, with 4.4's lease: its lease has run out and its backend is gone; or its lease
  * ran out twice over although its backend lives (a frozen agent: the sweep ends that backend).
- * Rows without a lease (pgAgent 4.2's agent) keep the pid rule. Never ourselves.
+ * Rows without a lease (pgAgent 4.2's agent) keep the pid rule. Never ourselves. The lease is
+ * tested first, so a poll beside live agents never reads pg_stat_activity.
  */
 const DEAD_BY_LEASE = `a.jagpid <> pg_backend_pid() AND CASE
   WHEN a.jaglease IS NULL OR a.jagseen IS NULL THEN NOT ${PID_ALIVE}
-  ELSE (NOT ${PID_ALIVE} AND ${leaseExpired(1)}) OR ${leaseExpired(2)} END`;
+  ELSE (${leaseExpired(1)} AND NOT ${PID_ALIVE}) OR ${leaseExpired(2)} END`;
 
 /** The dead-agent predicate (alias a) for a schema with or without leases: the probe and the sweep share it. */
 export const agentIsDead = (lease: boolean): string => (lease ? DEAD_BY_LEASE : DEAD_BY_PID);

@@ -23,6 +23,10 @@ SELECT to_regclass('pgagent.pga_job') IS NOT NULL AS has_schema,
        EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
                 WHERE attrelid = to_regclass('pgagent.pga_jobagent') AND attname = 'jaglease' AND NOT attisdropped) AS has_lease,
        to_regclass('pgagent.pga_jobstop') IS NOT NULL AS has_job_control,
+       (SELECT count(*) = 2 FROM pg_catalog.pg_trigger
+         WHERE (tgrelid, tgname) IN ((to_regclass('pgagent.pga_job'), 'pga_job_notify'),
+                                     (to_regclass('pgagent.pga_jobagent'), 'pga_jobagent_notify'))
+           AND tgenabled IN ('O', 'A')) AS has_notify,
        (SELECT setting::int8 FROM pg_catalog.pg_settings WHERE name = 'idle_session_timeout') AS idle_session_timeout,
        (SELECT oid::int8 FROM pg_catalog.pg_database WHERE datname = current_database()) AS database_oid`;
 
@@ -33,6 +37,11 @@ export interface Schema {
   lease: boolean;
   /** Job control (4.4): time limits in pga_jobsettings, stop requests in pga_jobstop. */
   jobControl: boolean;
+  /**
+   * A job change (4.3's pga_job_notify) and an agent registering or leaving (4.4's
+   * pga_jobagent_notify) notify pgagent_job: both triggers are there and enabled.
+   */
+  notifies: boolean;
   /** The server ends sessions idle this long (ms); 0: never. */
   idleSessionTimeoutMs: number;
   /** The service database's OID: step connections carry it in their name (see stepConnectionName). */
@@ -47,6 +56,7 @@ export async function checkSchema(db: Db, dbLabel: string): Promise<Schema | { p
       has_version_function: boolean;
       has_lease: boolean;
       has_job_control: boolean;
+      has_notify: boolean;
       idle_session_timeout: string | null;
       database_oid: string;
     }>(SCHEMA_CHECK)
@@ -65,6 +75,7 @@ export async function checkSchema(db: Db, dbLabel: string): Promise<Schema | { p
   return {
     lease: row.has_lease,
     jobControl: row.has_job_control,
+    notifies: row.has_notify,
     idleSessionTimeoutMs: Number(row.idle_session_timeout ?? 0),
     databaseOid: Number(row.database_oid),
   };

@@ -1,7 +1,8 @@
 // How the agent sees a change, and what an idle poll costs. With an hour between polls, "Run
 // now" and a schedule created after the last poll are picked up through the 4.3 trigger's
 // NOTIFY; without the trigger (pgAgent 4.2's schema) the agent still works by polling.
-// An idle poll is one statement, counted in the server log (log_statement for the test database).
+// An idle poll is one statement, counted in the server log (log_statement for the test database);
+// beside another agent, as one alone polls only about once a minute (idle-polls.test.ts).
 import * as fs from 'fs';
 import * as path from 'path';
 import { startAgent, stopAllAgents } from '../helpers/agent-process';
@@ -73,6 +74,7 @@ test('without the notify trigger (4.2 schema) the agent still picks up "Run now"
 test('an idle poll sends one statement', async () => {
   await db.query(`ALTER DATABASE ${db.name} SET log_statement = 'all'`);
   const logFile = path.join(db.cluster.baseDir, 'server.log');
+  await startAgent(db.conninfo, ['--hostname', 'peer']).waitForLog(STARTED);
   const agent = startAgent(db.conninfo);
   const pid = (await agent.waitForLog(STARTED))[1];
   const isProbe = (s: string): boolean => s.includes('AS zombies');

@@ -6,11 +6,12 @@ import { Probe } from '../../agent/sql/poll';
 import { waitFor } from '../helpers/wait';
 import { quietLogger } from '../helpers/loggers';
 
-const IDLE: Probe = { registered: true, zombies: false, due: false, seconds: null };
+const IDLE: Probe = { registered: true, peers: false, zombies: false, due: false, seconds: null };
 
 class ScriptedDb implements PollDb {
   calls: string[] = [];
   idleSessionTimeoutMs = 0;
+  quietWhenAlone = false;
   constructor(
     private readonly probes: Probe[],
     private readonly jobs: ClaimedJob[] = [],
@@ -38,19 +39,28 @@ class ScriptedDb implements PollDb {
   }
 }
 
-/** Runs the loop until cond holds for db, then stops it. */
-async function runUntil(
+type LoopOpts = { running?: number; maxJobs?: number; pollSeconds?: number };
+
+function startLoop(
   db: ScriptedDb,
-  opts: { running?: number; maxJobs?: number; pollSeconds?: number },
-  cond: () => boolean,
-): Promise<ClaimedJob[]> {
-  const started: ClaimedJob[] = [];
+  opts: LoopOpts,
+  started: ClaimedJob[] = [],
+): { loop: PollLoop; done: Promise<void> } {
   const loop = new PollLoop(
     { station: 'here', pollSeconds: opts.pollSeconds ?? 60, maxJobs: opts.maxJobs ?? 10 },
     { db, logger: quietLogger, running: () => opts.running ?? 0, startRun: (job) => started.push(job) },
   );
-  const done = loop.run();
-  await waitFor(cond, { timeoutMs: 5_000, what: 'the loop', context: () => db.calls.join(', ') });
+  return { loop, done: loop.run() };
+}
+
+const waitForCalls = (db: ScriptedDb, cond: () => boolean): Promise<unknown> =>
+  waitFor(cond, { timeoutMs: 5_000, what: 'the loop', context: () => db.calls.join(', ') });
+
+/** Runs the loop until cond holds for db, then stops it. */
+async function runUntil(db: ScriptedDb, opts: LoopOpts, cond: () => boolean): Promise<ClaimedJob[]> {
+  const started: ClaimedJob[] = [];
+  const { loop, done } = startLoop(db, opts, started);
+  await waitForCalls(db, cond);
   loop.stop();
   loop.wake();
   await done;
@@ -101,4 +111,34 @@ test('a server ending idle sessions sooner than the poll interval: the loop prob
   db.idleSessionTimeoutMs = 400;
   await runUntil(db, { pollSeconds: 3600 }, () => db.calls.length >= 2);
   expect(db.calls.slice(0, 2)).toEqual(['probe', 'probe']);
+});
+
+describe('alone on its database', () => {
+  const POLL = { pollSeconds: 0.02 };
+
+  test('on a schema that notifies every change and arrival, the loop sleeps past -t until woken', async () => {
+    const db = new ScriptedDb([]);
+    db.quietWhenAlone = true;
+    const { loop, done } = startLoop(db, POLL);
+    await waitForCalls(db, () => db.calls.length >= 1);
+    // 25 poll intervals: not polling in them is the quiet sleep (a minute), not a slow machine.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(db.calls).toEqual(['probe']);
+    loop.wake(); // a notification: a job changed, or an agent arrived
+    await waitForCalls(db, () => db.calls.length >= 2);
+    loop.stop();
+    loop.wake();
+    await done;
+  });
+
+  test('with another agent registered, it polls at -t', async () => {
+    const db = new ScriptedDb(Array(5).fill({ ...IDLE, peers: true }));
+    db.quietWhenAlone = true;
+    await runUntil(db, POLL, () => db.calls.length >= 3);
+  });
+
+  test('on a schema that does not notify arrivals (before 4.4), it polls at -t', async () => {
+    const db = new ScriptedDb([]);
+    await runUntil(db, POLL, () => db.calls.length >= 3);
+  });
 });

@@ -1,7 +1,9 @@
 // 4. Idle: nothing due for a minute. Agent CPU, memory, and the statements it sends and the
 // server time they cost (pg_stat_statements' execution and planning time, per agent by its
 // login role; per poll: over the polls -t allows in the window). All agents idle side by side,
-// each on its own database, at its default poll, at -t 10 (pgAgent's documented default) and at -t 1.
+// each on its own database, at its default poll, at -t 10 (pgAgent's documented default) and at -t 1;
+// and at -t 10 beside a second agent of its kind on the same database (figures of the first), as
+// ours alone polls seldom and renews no lease (docs/reliability.md).
 import { AgentFlags, AgentKind } from '../agents';
 import { Scenario } from '../context';
 import { Usage } from '../meter';
@@ -13,6 +15,8 @@ interface Config {
   name: string;
   kind: AgentKind;
   flags: AgentFlags;
+  /** A second agent of the same kind and flags runs on the same database. */
+  peer?: boolean;
 }
 
 /** The agents' -t defaults: ours 10 s, pgAgent 4.2's 5 s (its source; its help says 10). */
@@ -39,21 +43,25 @@ export const idle: Scenario = {
       { name: `${kind.name}, default poll`, kind, flags: {} },
       { name: `${kind.name}, -t 10`, kind, flags: { poll: 10 } },
       { name: `${kind.name}, -t 1`, kind, flags: { poll: 1 } },
+      { name: `${kind.name}, -t 10, 2 agents`, kind, flags: { poll: 10 }, peer: true },
     ]);
     ctx.report.line(
       `idle (one run of ${seconds} s, nothing due, agents side by side${ctx.opts.quick ? '' : ', from 65 s after start'}; statements from pg_stat_statements)`,
     );
     const results = await withSessions(
       ctx,
-      configs.map((c) => `idle_${c.kind.name}_${c.flags.poll ?? 'default'}`),
+      configs.map((c) => `idle_${c.kind.name}_${c.flags.poll ?? 'default'}${c.peer ? '_pair' : ''}`),
       async (sessions) => {
         const agents: RunningAgent[] = [];
-        for (const [i, c] of configs.entries()) agents.push(await sessions[i].start(c.kind, c.flags));
+        for (const [i, c] of configs.entries()) {
+          agents.push(await sessions[i].start(c.kind, c.flags));
+          if (c.peer) await sessions[i].start(c.kind, c.flags);
+        }
         // Past the agents' first minute: our agent's start-up (compiling, the collections that
         // follow it, retention's first pass at 60 s) costs it ~0.1 s CPU once, not per minute.
         await sleep(ctx.opts.quick ? 2_000 : 65_000);
         await ctx.bench.admin('SELECT pg_stat_statements_reset()');
-        const meters = await Promise.all(sessions.map((s) => s.meter()));
+        const meters = await Promise.all(sessions.map((s, i) => s.meter([agents[i]])));
         await sleep(seconds * 1000);
         const usage = await Promise.all(meters.map((m) => m.stop()));
         const calls = await ctx.bench.admin<{ role: string; query: string; calls: number; ms: number }>(
@@ -90,7 +98,7 @@ export const idle: Scenario = {
           `backends ${r.peakBackends}, threads ${r.peakThreads}`,
       );
     }
-    for (const poll of ['default poll', '-t 10', '-t 1']) {
+    for (const poll of ['default poll', '-t 10', '-t 1', '-t 10, 2 agents']) {
       const o = results[`ours, ${poll}`];
       const u = results[`upstream, ${poll}`];
       const line =
