@@ -83,8 +83,6 @@ export class PollLoop {
   private backlog = false;
   /** performance.now() of the last probe. */
   private probedAt = -Infinity;
-  /** The last probe saw no other agent registered. */
-  private alone = false;
 
   constructor(
     private readonly options: LoopOptions,
@@ -148,8 +146,7 @@ export class PollLoop {
     this.backlog = false;
     const probe = await db.probe(station);
     this.probedAt = performance.now();
-    this.alone = !probe.peers;
-    const maxWaitMs = this.maxWaitMs(this.alone);
+    const maxWaitMs = this.maxWaitMs(!probe.peers);
     if (!probe.registered) {
       logger.error(
         "this agent's registration in pgagent.pga_jobagent is gone (another agent took it for dead?): registering again",

@@ -3,7 +3,7 @@
 import { ClaimedJob } from '../../agent/job-runner';
 import { PollDb, PollLoop } from '../../agent/loop';
 import { Probe } from '../../agent/sql/poll';
-import { waitFor } from '../helpers/wait';
+import { sleep, waitFor } from '../helpers/wait';
 import { quietLogger } from '../helpers/loggers';
 
 const IDLE: Probe = { registered: true, peers: false, zombies: false, due: false, seconds: null };
@@ -122,7 +122,7 @@ describe('alone on its database', () => {
     const { loop, done } = startLoop(db, POLL);
     await waitForCalls(db, () => db.calls.length >= 1);
     // 25 poll intervals: not polling in them is the quiet sleep (a minute), not a slow machine.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     expect(db.calls).toEqual(['probe']);
     loop.wake(); // a notification: a job changed, or an agent arrived
     await waitForCalls(db, () => db.calls.length >= 2);
