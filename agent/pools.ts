@@ -60,8 +60,11 @@ export class TargetPools {
       plan();
       const label = byName ? `database "${step.jstdbname}"` : `"${redactConninfo(step.jstconnstr)}"`;
       // An idle connection broken by a server restart must not crash the agent; the pool drops it.
-      const pool = new HostPool(plan, { max: this.maxPerTarget, idleTimeoutMillis: IDLE_MS }, (e) =>
-        this.logger.debug(`idle step connection to ${label} closed: ${e.message}`),
+      // Pipelined: a step's naming, code and reset go out together (sql-step.ts).
+      const pool = new HostPool(
+        plan,
+        { max: this.maxPerTarget, idleTimeoutMillis: IDLE_MS, pipeline: true },
+        (e) => this.logger.debug(`idle step connection to ${label} closed: ${e.message}`),
       );
       target = { pool, label };
       this.pools.set(key, target);

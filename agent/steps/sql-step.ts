@@ -9,6 +9,7 @@
 // note in the output, and DISCARD ALL) so nothing a step leaves behind reaches the next one; a
 // connection that cannot be reset, that broke, or whose step was cancelled (a stop, a timeout,
 // shutdown) is closed. A cancel that the statement ignores for 2 s terminates its backend.
+// Naming, the step and DISCARD ALL go out in one write (see sendStep): one round trip a step.
 import { DatabaseError, PoolClient, Query, QueryResult } from 'pg';
 import { ConninfoError } from '../libpq';
 import { BoundedOutput } from '../output';
@@ -129,15 +130,22 @@ async function runOn(
     timers.push(setTimeout(() => socketOf(client).destroy(), CANCEL_WAIT_MS));
   };
   let reusable = true;
+  let discarded: Promise<boolean> | null = null;
   try {
     dropRows(client);
-    await client.query(SET_APPLICATION_NAME, [name]);
     if (signal.aborted) return failedStep(`not started: ${describeAbort(abortReason(signal)!)}`);
     client.on('notice', onNotice);
     signal.addEventListener('abort', onAbort, { once: true });
-    const res = await simpleQuery(client, code);
+    const sent = sendStep(client, name, code);
+    discarded = sent.discarded;
+    const { res, transaction } = await sent.running;
+    const namingError = await sent.naming;
+    if (namingError)
+      output.appendLine(
+        `[could not set application_name, by which a sweep finds the step: ${describeError(namingError)}]`,
+      );
     const last = Array.isArray(res) ? res[res.length - 1] : res;
-    if (client.getTransactionStatus() === 'T') output.appendLine(OPEN_TRANSACTION_NOTE);
+    if (transaction === 'T') output.appendLine(OPEN_TRANSACTION_NOTE);
     return { ok: true, result: last?.rowCount ?? 0, output: output.text() };
   } catch (e) {
     reusable = !isConnectionError(e);
@@ -156,7 +164,7 @@ async function runOn(
     signal.removeEventListener('abort', onAbort);
     client.off('notice', onNotice);
     // A cancelled step's connection goes with it: its backend is gone when the step has ended.
-    reusable = reusable && !broken && !signal.aborted && (await reset(client));
+    reusable = reusable && !broken && !signal.aborted && ((await discarded) || (await reset(client)));
     client.off('error', onError);
     client.release(!reusable);
   }
@@ -168,15 +176,69 @@ function lostConnection(e: Error): Error {
   );
 }
 
+interface SentStep {
+  /** Settles with the error that kept the connection from being named, or null. */
+  naming: Promise<Error | null>;
+  running: Promise<StepResult>;
+  /** Whether DISCARD ALL, sent behind the step, left the session fresh; null if not sent. */
+  discarded: Promise<boolean> | null;
+}
+
+interface StepResult {
+  res: QueryResult | QueryResult[];
+  /** The session's transaction status right after the step (I idle, T open, E failed). */
+  transaction: string | null;
+}
+
+/**
+ * Names the connection, runs the step and, unless the step may read COPY data, resets the
+ * session behind it: sent in one socket write (step pools pipeline), so a step costs one round
+ * trip. The step runs even if naming failed. DISCARD ALL fails when the step left a
+ * transaction open; reset() then does the rest.
+ */
+function sendStep(client: PoolClient, name: string, code: string): SentStep {
+  const socket = socketOf(client);
+  socket.cork();
+  try {
+    const naming = client.query(SET_APPLICATION_NAME, [name]).then(
+      () => null,
+      (e: Error) => e,
+    );
+    const running = simpleQuery(client, code);
+    const discarded = mayCopyIn(code)
+      ? null
+      : client.query('DISCARD ALL').then(
+          () => true,
+          () => false,
+        );
+    return { naming, running, discarded };
+  } finally {
+    socket.uncork();
+  }
+}
+
+/**
+ * Whether the step could start a COPY FROM STDIN. The server would take the statement sent
+ * behind the step for COPY data, fail the COPY with a protocol error and end the connection.
+ * Such a COPY needs the keyword at the top level of the text, so text without "copy" in any
+ * case cannot.
+ */
+function mayCopyIn(code: string): boolean {
+  return /copy/i.test(code);
+}
+
 /**
  * Runs text as one simple-protocol query (no parameters), several statements allowed. Rows
  * are counted but not kept: a step selecting millions of rows must not fill the agent's memory.
  */
-function simpleQuery(client: PoolClient, text: string): Promise<QueryResult | QueryResult[]> {
+function simpleQuery(client: PoolClient, text: string): Promise<StepResult> {
   return new Promise((resolve, reject) => {
     const query = new Query(text);
     query.on('row', () => {}); // a row listener and no callback: node-postgres does not accumulate rows
-    query.on('end', resolve);
+    // Read at once: the answers to what was sent behind the step may already be in hand.
+    query.on('end', (res: QueryResult | QueryResult[]) =>
+      resolve({ res, transaction: client.getTransactionStatus() }),
+    );
     query.on('error', reject);
     client.query(query);
   });
@@ -193,6 +255,12 @@ async function reset(client: PoolClient): Promise<boolean> {
   }
 }
 
-function socketOf(client: PoolClient): { destroy(): void } {
-  return (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream;
+interface Socket {
+  destroy(): void;
+  cork(): void;
+  uncork(): void;
+}
+
+function socketOf(client: PoolClient): Socket {
+  return (client as unknown as { connection: { stream: Socket } }).connection.stream;
 }

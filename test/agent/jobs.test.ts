@@ -11,6 +11,8 @@ import { waitForRuns } from '../helpers/runs';
 let db: TestDatabase;
 let other: TestDatabase;
 let agent: AgentProcess;
+/** An advisory lock a step takes and leaves: the reset must release it. */
+const LEFT_LOCK = 4242;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -222,7 +224,7 @@ describe('SQL steps', () => {
     expect(agent.log).not.toContain('s3cret');
   });
 
-  test('an open transaction or changed setting does not reach the next step', async () => {
+  test('an open transaction, a changed setting, a lock or a COPY does not reach the next step', async () => {
     await db.query(
       'CREATE TABLE public.leak_check (step text, pid int, search_path text, in_txn bool, temp_table bool)',
     );
@@ -241,18 +243,33 @@ describe('SQL steps', () => {
         { connstr, code: check('after an open transaction') },
         { connstr, code: 'BEGIN; SELECT 1/0', onerror: 'i' },
         { connstr, code: check('after a failed transaction') },
+        {
+          connstr,
+          code: `SET search_path = nowhere; CREATE TEMP TABLE leaked (x int); SELECT pg_advisory_lock(${LEFT_LOCK})`,
+        },
+        { connstr, code: check('after session state') },
+        // The server reads COPY data from the client: the agent refuses to send any.
+        { connstr, code: 'COPY public.leak_check FROM STDIN', onerror: 'i' },
+        { connstr, code: check('after a COPY') },
       ],
     });
-    expect(run.steps.map((s) => s.jslstatus)).toEqual(['s', 's', 'i', 's']);
+    expect(run.steps.map((s) => s.jslstatus)).toEqual(['s', 's', 'i', 's', 's', 's', 'i', 's']);
+    expect(run.steps[6].jsloutput).toMatch(/No source stream defined/);
     const rows = await db.query<{ pid: number }>('SELECT * FROM public.leak_check ORDER BY step');
     // Whichever pooled connection each step got (the pool may replace one it reset), none sees
     // what an earlier step left behind. (The first step's row went with its open transaction.)
     expect(rows.map((r) => (r as { step?: string }).step)).toEqual([
+      'after a COPY',
       'after a failed transaction',
       'after an open transaction',
+      'after session state',
     ]);
     for (const r of rows)
       expect(r).toMatchObject({ search_path: '"$user", public', in_txn: false, temp_table: false });
+    // A step's session is reset before its end is recorded: its idle connection holds no lock.
+    expect(
+      await db.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = $1", [LEFT_LOCK]),
+    ).toEqual([]);
   });
 });
 
