@@ -6,12 +6,14 @@
 // updates only touch rows still running. Log rows are only added while the job is ours: a job
 // another agent's sweep took from us while we were disconnected, or one deleted meanwhile, gets
 // no new 'r' row nobody would end. The step that ends a run is recorded with the run's end, in
-// one statement: a one-step run so costs one statement of its own beside its share of the claim.
+// one statement: a one-step run so costs one statement of its own beside its share of the claim,
+// and in a burst a share of one, since run ends that come together go out together (run-ends.ts).
 import { DatabaseError } from 'pg';
 import { replaceUnstorable } from '../encoding';
 import { Status } from '../status';
 import { Step } from '../steps/step';
 import { ClaimedRuns } from './claimed-runs';
+import { RunEnds } from './run-ends';
 
 export type Submit = <R extends Record<string, unknown>>(
   sql: string,
@@ -149,6 +151,23 @@ export function runStore(submit: Submit, claimed: ClaimedRuns = new ClaimedRuns(
       throw e;
     }
   };
+  const runEnds = new RunEnds(submit, async ({ runId, jobId, status, seconds, lastStep }) => {
+    const run = [runId, status, seconds, jobId];
+    const { rowCount } = lastStep
+      ? await storingOutput(lastStep.end.output, fits, (text) => {
+          const { end } = lastStep;
+          return submit(FINISH_RUN_WITH_STEP, [
+            ...run,
+            lastStep.stepRunId,
+            end.status,
+            end.result,
+            end.seconds,
+            text,
+          ]);
+        })
+      : await submit(FINISH_RUN, run);
+    return rowCount === 1;
+  });
   return {
     async startRun(jobId) {
       const claimedRunId = claimed.takeRunId(jobId);
@@ -181,22 +200,9 @@ export function runStore(submit: Submit, claimed: ClaimedRuns = new ClaimedRuns(
       );
     },
     async finishRun(runId, jobId, status, seconds, lastStep) {
-      const run = [runId, status, seconds, jobId];
-      const { rowCount } = lastStep
-        ? await storingOutput(lastStep.end.output, fits, (text) => {
-            const { end } = lastStep;
-            return submit(FINISH_RUN_WITH_STEP, [
-              ...run,
-              lastStep.stepRunId,
-              end.status,
-              end.result,
-              end.seconds,
-              text,
-            ]);
-          })
-        : await submit(FINISH_RUN, run);
+      const released = await runEnds.write({ runId, jobId, status, seconds, lastStep });
       if (runId !== null) claimed.forget(runId);
-      return rowCount === 1;
+      return released;
     },
   };
 }
