@@ -1,7 +1,7 @@
 // Run ends that come while one is being written go out together, in one statement: in a burst
-// the service connection then spends one round trip on many runs, not one each. A lone end, and
-// each end of a batch the server refused (a step's output the encoding cannot hold, a lock
-// conflict), is written on its own, so what one run's end does to the others is nothing.
+// the service connection then spends one round trip on many runs, not one each. A lone end is
+// written on its own, and so is each end of a batch the server refused (a step's output the
+// encoding cannot hold, a lock conflict, a site's trigger): one refused end holds up no other.
 import { DatabaseError } from 'pg';
 import { Status } from '../status';
 import type { LastStep, Submit } from './runs';

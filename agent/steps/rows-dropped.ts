@@ -12,8 +12,8 @@ const HEADER = 5; // type byte and int32 length (which counts itself)
 const NO_BYTES = Buffer.alloc(0);
 
 /**
- * Turns a stream of protocol messages into the same stream with row messages emptied. A
- * chunk without rows is passed on as it is (a step's replies are mostly such chunks).
+ * Turns a stream of protocol messages into the same stream with row messages emptied. A chunk
+ * without rows is passed on as it is; one with rows costs one copy, of what it keeps.
  */
 export class RowDropper {
   /** The start of a header the last chunk ended in. */
