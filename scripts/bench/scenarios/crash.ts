@@ -10,15 +10,16 @@ import { label, num } from '../report';
 import { failed, perAgent, registeredPid, RunningAgent, Session, withSession } from '../session';
 import { poll } from '../../../test/helpers/wait';
 
+/** Every drill's agents run with -r 10, the smallest pgAgent accepts. */
+const DRILL_FLAGS = { retry: 10 };
 /**
- * The kill drills' agents run with -r 10, as the restart drill's. On 4.4 a killed agent's jobs
- * are released once its backend is gone and its lease (two polls plus -r: 30 s) has run out,
- * counted from a newcomer's registration at the earliest (docs/reliability.md), then at the
- * next poll: 40 s, plus slack. More than eight of pgAgent's polls (5 s).
+ * On 4.4 a killed agent's jobs are released once its backend is gone and its lease (two polls
+ * plus -r: 30 s) has run out, counted from a newcomer's registration at the earliest
+ * (docs/reliability.md), then at the next poll: 40 s, plus slack. More than eight of pgAgent's
+ * polls (5 s).
  */
-const KILL_FLAGS = { retry: 10 };
 const CLEANUP_TIMEOUT_MS = 50_000;
-/** -r 10 (the smallest pgAgent accepts) plus a default poll plus slack. */
+/** -r plus a default poll plus slack. */
 const RECOVERY_TIMEOUT_MS = 40_000;
 
 interface RunState {
@@ -89,9 +90,9 @@ interface KillResult {
 
 async function killWithStandby(ctx: BenchContext, kind: AgentKind): Promise<KillResult> {
   return withSession(ctx, `crash_standby_${kind.name}`, async (s) => {
-    const a = await s.start(kind, KILL_FLAGS);
+    const a = await s.start(kind, DRILL_FLAGS);
     const job = await startLongJob(s, a);
-    await s.start(kind, KILL_FLAGS); // the standby, registered before the kill
+    await s.start(kind, DRILL_FLAGS); // the standby, registered before the kill
     const t0 = Date.now();
     await a.proc.kill9();
     const ms = await timeToCleanup(s.db, job, t0, CLEANUP_TIMEOUT_MS);
@@ -101,14 +102,14 @@ async function killWithStandby(ctx: BenchContext, kind: AgentKind): Promise<Kill
 
 async function killThenStart(ctx: BenchContext, kind: AgentKind): Promise<KillResult> {
   return withSession(ctx, `crash_newagent_${kind.name}`, async (s) => {
-    const a = await s.start(kind, KILL_FLAGS);
+    const a = await s.start(kind, DRILL_FLAGS);
     const job = await startLongJob(s, a);
     const t0 = Date.now();
     await a.proc.kill9();
     // A new agent only sees the dead one once its service backend has gone.
     await poll(async () => ((await backendGone(s.db, a.servicePid)) ? true : undefined), 10_000);
     const t1 = Date.now();
-    await s.start(kind, KILL_FLAGS);
+    await s.start(kind, DRILL_FLAGS);
     const ms = await timeToCleanup(s.db, job, t0, CLEANUP_TIMEOUT_MS);
     return {
       cleanupSeconds: ms === undefined ? null : ms / 1000,
@@ -134,7 +135,7 @@ interface RestartResult {
 
 async function restartMidJob(ctx: BenchContext, kind: AgentKind): Promise<RestartResult> {
   return withSession(ctx, `crash_pgrestart_${kind.name}`, async (s) => {
-    const a = await s.start(kind, { retry: 10 });
+    const a = await s.start(kind, DRILL_FLAGS);
     const [probe] = await createBenchJobs(s.db, 1, STEPS.select);
     const job = await startLongJob(s, a);
     const logBefore = a.proc.log.length;
